@@ -1,0 +1,152 @@
+import { RandomForestRegression } from 'ml-random-forest';
+import { savgolFilter } from '@kinetica/omics-io';
+import { solve } from '@kinetica/solvers-stiff';
+
+/**
+ * The machine-learning baseline of Costello & Martin (2018, npj Syst Biol Appl 4:19): smooth each
+ * training state curve (Savitzky–Golay, window 7, order 2), take central-difference derivatives,
+ * fit one regressor per state derivative on [states, controls], and integrate the learned field
+ * from a new strain's initial state with its controls. Predictions are clipped at 0.
+ */
+
+export interface GridTrajectory {
+  /** Evenly spaced grid times. */
+  t: Float64Array;
+  /** states[j][k]: state j at t[k]. */
+  states: Float64Array[];
+  /** controls[c][k]: control c at t[k]. */
+  controls: Float64Array[];
+}
+
+export interface BaselineOptions {
+  seed?: number;
+  nEstimators?: number;
+  window?: number;
+  order?: number;
+}
+
+export interface BaselineModel {
+  nStates: number;
+  nControls: number;
+  /** Derivative of every state at (x, u), written into out. */
+  derivative(x: Float64Array, u: Float64Array, out: Float64Array): void;
+}
+
+/** Central differences inside, one-sided second-order differences at the ends (numpy.gradient). */
+export function gradient(y: Float64Array, h: number): Float64Array {
+  const n = y.length;
+  const d = new Float64Array(n);
+  if (n < 2) return d;
+  if (n === 2) {
+    d[0] = d[1] = (y[1]! - y[0]!) / h;
+    return d;
+  }
+  for (let k = 1; k < n - 1; k++) d[k] = (y[k + 1]! - y[k - 1]!) / (2 * h);
+  d[0] = (-3 * y[0]! + 4 * y[1]! - y[2]!) / (2 * h);
+  d[n - 1] = (3 * y[n - 1]! - 4 * y[n - 2]! + y[n - 3]!) / (2 * h);
+  return d;
+}
+
+export function fitBaseline(train: GridTrajectory[], options: BaselineOptions = {}): BaselineModel {
+  if (train.length === 0) throw new RangeError('baseline: no training trajectories');
+  const nStates = train[0]!.states.length;
+  const nControls = train[0]!.controls.length;
+  const window = options.window ?? 7;
+  const order = options.order ?? 2;
+  const X: number[][] = [];
+  const Y: number[][] = Array.from({ length: nStates }, () => []);
+  for (const tr of train) {
+    const h = tr.t[1]! - tr.t[0]!;
+    const smooth = tr.states.map((s) =>
+      s.length >= window ? savgolFilter(s, window, order) : Float64Array.from(s),
+    );
+    const deriv = smooth.map((s) => gradient(s, h));
+    for (let k = 0; k < tr.t.length; k++) {
+      const row: number[] = [];
+      for (let j = 0; j < nStates; j++) row.push(smooth[j]![k]!);
+      for (let c = 0; c < nControls; c++) row.push(tr.controls[c]![k]!);
+      X.push(row);
+      for (let j = 0; j < nStates; j++) Y[j]!.push(deriv[j]![k]!);
+    }
+  }
+  const forests = Y.map(
+    (_, j) =>
+      new RandomForestRegression({
+        nEstimators: options.nEstimators ?? 50,
+        maxFeatures: 1.0,
+        replacement: true,
+        useSampleBagging: true,
+        seed: (options.seed ?? 0) * 1000 + j + 1,
+      }),
+  );
+  for (let j = 0; j < nStates; j++) forests[j]!.train(X, Y[j]!);
+  const row: number[] = new Array(nStates + nControls).fill(0);
+  const batch = [row];
+  return {
+    nStates,
+    nControls,
+    derivative(x, u, out) {
+      for (let j = 0; j < nStates; j++) row[j] = x[j]!;
+      for (let c = 0; c < nControls; c++) row[nStates + c] = u[c]!;
+      for (let j = 0; j < nStates; j++) out[j] = forests[j]!.predict(batch)[0]!;
+    },
+  };
+}
+
+/**
+ * Integrate the baseline field on the grid with classical RK4 (the learned field is piecewise
+ * constant in x, so an adaptive method gains nothing), controls linearly interpolated in time.
+ * Returns states[j][k] on the grid, clipped at 0.
+ */
+export function predictBaseline(
+  model: BaselineModel,
+  x0: ArrayLike<number>,
+  t: Float64Array,
+  controls: Float64Array[],
+): Float64Array[] {
+  const u = new Float64Array(model.nControls);
+  const sol = solve(
+    {
+      f(time, y, dydt) {
+        interpolateColumns(t, controls, time, u);
+        model.derivative(y, u, dydt);
+      },
+      y0: x0,
+      tspan: [t[0]!, t[t.length - 1]!],
+    },
+    { method: 'rk4', h0: t[1]! - t[0]!, saveAt: t },
+  );
+  const out = Array.from({ length: model.nStates }, () => new Float64Array(t.length).fill(Number.NaN));
+  for (let k = 0; k < sol.t.length; k++) {
+    for (let j = 0; j < model.nStates; j++) out[j]![k] = Math.max(0, sol.y[k]![j]!);
+  }
+  return out;
+}
+
+/** Linear interpolation of columns given on an increasing grid, constant beyond its ends. */
+export function interpolateColumns(
+  grid: Float64Array,
+  columns: Float64Array[],
+  time: number,
+  out: Float64Array,
+): void {
+  const last = grid.length - 1;
+  let k: number;
+  if (time <= grid[0]!) k = 0;
+  else if (time >= grid[last]!) k = last - 1;
+  else {
+    let lo = 0;
+    let hi = last;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (grid[mid]! <= time) lo = mid;
+      else hi = mid;
+    }
+    k = lo;
+  }
+  const theta = Math.min(1, Math.max(0, (time - grid[k]!) / (grid[k + 1]! - grid[k]!)));
+  for (let c = 0; c < columns.length; c++) {
+    const a = columns[c]![k]!;
+    out[c] = a + theta * (columns[c]![k + 1]! - a);
+  }
+}

@@ -1,0 +1,95 @@
+import { CliError } from './errors';
+
+/** Declared options of one command: name → kind. Flags take no value. */
+export type OptionSpec = Record<string, 'string' | 'number' | 'integer' | 'list' | 'flag'>;
+
+export interface ParsedArgs {
+  options: Record<string, string | number | string[] | boolean | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parse `--name value`, `--name=value` and flags against a spec. Unknown options, missing values
+ * and malformed numbers are usage errors naming the option.
+ */
+export function parseArgs(command: string, argv: readonly string[], spec: OptionSpec): ParsedArgs {
+  const options: ParsedArgs['options'] = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--') || arg === '--') {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const kind = spec[name];
+    if (kind === undefined) {
+      const known = Object.keys(spec)
+        .map((k) => `--${k}`)
+        .join(', ');
+      throw new CliError(`kinetica ${command}: unknown option --${name} (known: ${known})`);
+    }
+    if (kind === 'flag') {
+      if (eq >= 0) throw new CliError(`kinetica ${command}: option --${name} takes no value`);
+      options[name] = true;
+      continue;
+    }
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+        throw new CliError(`kinetica ${command}: option --${name} needs a value`);
+      }
+      value = next;
+      i++;
+    }
+    options[name] = convert(command, name, kind, value);
+  }
+  return { options, positionals };
+}
+
+function convert(command: string, name: string, kind: OptionSpec[string], value: string) {
+  if (kind === 'number' || kind === 'integer') {
+    const x = Number(value);
+    if (value.trim() === '' || !Number.isFinite(x) || (kind === 'integer' && !Number.isInteger(x))) {
+      throw new CliError(
+        `kinetica ${command}: option --${name} needs ${kind === 'integer' ? 'an integer' : 'a number'}, got '${value}'`,
+      );
+    }
+    return x;
+  }
+  if (kind === 'list') {
+    const items = splitList(value);
+    if (items.length === 0)
+      throw new CliError(
+        `kinetica ${command}: option --${name} needs a comma-separated list, got '${value}'`,
+      );
+    return items;
+  }
+  return value;
+}
+
+/** Split a comma-separated list, honouring double quotes around items that contain commas. */
+export function splitList(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of value) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  return out.filter((s) => s.length > 0);
+}
+
+/** Fetch a required option or fail naming it. */
+export function required<T>(command: string, options: ParsedArgs['options'], name: string): T {
+  const v = options[name];
+  if (v === undefined) throw new CliError(`kinetica ${command}: missing required option --${name}`);
+  return v as T;
+}
