@@ -1,6 +1,6 @@
-import { RandomForestRegression } from 'ml-random-forest';
-import { savgolFilter } from '@kinetica/omics-io';
+import { gradient, savgolFilter } from '@kinetica/omics-io';
 import { solve } from '@kinetica/solvers-stiff';
+import { RandomForest } from './random-forest';
 
 /**
  * The machine-learning baseline of Costello & Martin (2018, npj Syst Biol Appl 4:19): smooth each
@@ -32,63 +32,39 @@ export interface BaselineModel {
   derivative(x: Float64Array, u: Float64Array, out: Float64Array): void;
 }
 
-/** Central differences inside, one-sided second-order differences at the ends (numpy.gradient). */
-export function gradient(y: Float64Array, h: number): Float64Array {
-  const n = y.length;
-  const d = new Float64Array(n);
-  if (n < 2) return d;
-  if (n === 2) {
-    d[0] = d[1] = (y[1]! - y[0]!) / h;
-    return d;
-  }
-  for (let k = 1; k < n - 1; k++) d[k] = (y[k + 1]! - y[k - 1]!) / (2 * h);
-  d[0] = (-3 * y[0]! + 4 * y[1]! - y[2]!) / (2 * h);
-  d[n - 1] = (3 * y[n - 1]! - 4 * y[n - 2]! + y[n - 3]!) / (2 * h);
-  return d;
-}
-
 export function fitBaseline(train: GridTrajectory[], options: BaselineOptions = {}): BaselineModel {
   if (train.length === 0) throw new RangeError('baseline: no training trajectories');
   const nStates = train[0]!.states.length;
   const nControls = train[0]!.controls.length;
   const window = options.window ?? 7;
   const order = options.order ?? 2;
-  const X: number[][] = [];
+  const X: Float64Array[] = [];
   const Y: number[][] = Array.from({ length: nStates }, () => []);
   for (const tr of train) {
-    const h = tr.t[1]! - tr.t[0]!;
     const smooth = tr.states.map((s) =>
       s.length >= window ? savgolFilter(s, window, order) : Float64Array.from(s),
     );
-    const deriv = smooth.map((s) => gradient(s, h));
+    const deriv = smooth.map((s) => gradient(s, tr.t));
     for (let k = 0; k < tr.t.length; k++) {
-      const row: number[] = [];
-      for (let j = 0; j < nStates; j++) row.push(smooth[j]![k]!);
-      for (let c = 0; c < nControls; c++) row.push(tr.controls[c]![k]!);
+      const row = new Float64Array(nStates + nControls);
+      for (let j = 0; j < nStates; j++) row[j] = smooth[j]![k]!;
+      for (let c = 0; c < nControls; c++) row[nStates + c] = tr.controls[c]![k]!;
       X.push(row);
       for (let j = 0; j < nStates; j++) Y[j]!.push(deriv[j]![k]!);
     }
   }
   const forests = Y.map(
-    (_, j) =>
-      new RandomForestRegression({
-        nEstimators: options.nEstimators ?? 50,
-        maxFeatures: 1.0,
-        replacement: true,
-        useSampleBagging: true,
-        seed: (options.seed ?? 0) * 1000 + j + 1,
-      }),
+    (y, j) =>
+      new RandomForest(X, y, { trees: options.nEstimators ?? 50, seed: (options.seed ?? 0) * 1000 + j + 1 }),
   );
-  for (let j = 0; j < nStates; j++) forests[j]!.train(X, Y[j]!);
-  const row: number[] = new Array(nStates + nControls).fill(0);
-  const batch = [row];
+  const row = new Float64Array(nStates + nControls);
   return {
     nStates,
     nControls,
     derivative(x, u, out) {
-      for (let j = 0; j < nStates; j++) row[j] = x[j]!;
-      for (let c = 0; c < nControls; c++) row[nStates + c] = u[c]!;
-      for (let j = 0; j < nStates; j++) out[j] = forests[j]!.predict(batch)[0]!;
+      row.set(x);
+      row.set(u, nStates);
+      for (let j = 0; j < nStates; j++) out[j] = forests[j]!.predict(row);
     },
   };
 }

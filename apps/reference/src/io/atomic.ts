@@ -62,3 +62,17 @@ export class OutputStage {
     if (existsSync(this.staging)) rmSync(this.staging, { recursive: true, force: true });
   }
 }
+
+/** Write one file atomically: a temporary file beside it, then a rename. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const abs = resolve(path);
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, abs);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}

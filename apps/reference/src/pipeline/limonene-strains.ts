@@ -7,6 +7,7 @@ import {
   limoneneObservables,
   limoneneSpecies,
 } from '@kinetica/stoichiometry';
+import { TYPICAL_ENZYMES, TYPICAL_X0 } from './limonene-field';
 
 /**
  * Synthetic strains from the built-in limonene pathway model (Costello & Martin 2018): each strain
@@ -17,12 +18,6 @@ import {
 
 /** Sampling hours of the published limonene time series. */
 export const STUDY_HOURS = [0, 2, 4, 6, 8, 10, 12, 16, 18, 20, 24, 36, 48, 72];
-
-/** Typical enzyme levels (proteomics peak areas) around which strains vary, in `limoneneEnzymes` order. */
-const TYPICAL_ENZYME = [4100, 4000, 17000, 7300, 340000, 117000, 9800, 175000, 39000];
-
-/** Typical initial metabolite concentrations (mM) in `limoneneSpecies` order. */
-const TYPICAL_X0 = [0.39, 0.002, 0.0026, 0.0037, 0.001, 0.001, 0.04, 0.03, 0.001, 0];
 
 export const LIMONENE_STATES = Object.keys(limoneneObservables);
 export const LIMONENE_CONTROLS = [...limoneneEnzymes];
@@ -44,9 +39,9 @@ export function simulateLimoneneStrains(options: StrainOptions): Dataset {
   const nE = LIMONENE_CONTROLS.length;
   const groups: Dataset['groups'] = [];
   for (let s = 0; s < options.strains; s++) {
-    const strainScale = TYPICAL_ENZYME.map(() => Math.exp(0.6 * gaussian()));
+    const strainScale = TYPICAL_ENZYMES.map(() => Math.exp(0.6 * gaussian()));
     const levels = knots.map(() =>
-      TYPICAL_ENZYME.map((v, e) => v * strainScale[e]! * Math.exp(0.25 * gaussian())),
+      TYPICAL_ENZYMES.map((v, e) => v * strainScale[e]! * Math.exp(0.25 * gaussian())),
     );
     const enzymesAt = (t: number, out: Float64Array) => {
       let k = 0;
@@ -56,21 +51,13 @@ export function simulateLimoneneStrains(options: StrainOptions): Dataset {
     };
     const x0 = TYPICAL_X0.map((v) => v * Math.exp(0.3 * gaussian()));
     const u = new Float64Array(nE);
-    const sol = solve(
-      {
-        f(t, x, dx) {
-          enzymesAt(t, u);
-          model.f(t, x, u, dx);
-        },
-        jac(t, x, J) {
-          enzymesAt(t, u);
-          model.jac(t, x, u, J);
-        },
-        y0: x0,
-        tspan: [0, STUDY_HOURS[STUDY_HOURS.length - 1]!],
-      },
-      { method: 'rodas5', rtol: 1e-8, atol: 1e-12, saveAt: STUDY_HOURS, tstops: knots.slice(1, -1) },
-    );
+    const sol = solve(model.problem(x0, [0, STUDY_HOURS[STUDY_HOURS.length - 1]!], enzymesAt), {
+      method: 'rodas5',
+      rtol: 1e-8,
+      atol: 1e-12,
+      saveAt: STUDY_HOURS,
+      tstops: knots.slice(1, -1),
+    });
     if (sol.status !== 'success') throw new Error(`limonene strain ${s + 1}: ${sol.message}`);
     const values: Float64Array[] = [];
     for (const obs of LIMONENE_STATES) {

@@ -1,0 +1,209 @@
+import { hermiteEvaluate } from '../interpolation/hermite';
+import type { StepInterpolant } from '../stepping';
+import type { RhsFunction } from '../types';
+import type { DenseExtension, ExplicitTableau } from './tableau';
+
+/**
+ * The one explicit Runge–Kutta stepper: runs any `ExplicitTableau` on Float64Array workspaces
+ * allocated once at construction. Stage k_0 = f(t, y) is supplied by the caller (`k[0]`), which
+ * is how FSAL reuse and the restart after a tstop are expressed.
+ */
+export class RungeKuttaStepper {
+  /** Stage derivatives k_i (s of the tableau, then any extra dense-output stages). */
+  readonly k: Float64Array[];
+  /** Local error estimate h·Σ btilde_i k_i of the last step. */
+  readonly err: Float64Array;
+  private readonly err3: Float64Array;
+  private readonly yStage: Float64Array;
+
+  constructor(
+    readonly tableau: ExplicitTableau,
+    readonly n: number,
+    private readonly f: RhsFunction,
+  ) {
+    const extra = tableau.dense?.extraC?.length ?? 0;
+    this.k = Array.from({ length: tableau.stages + extra }, () => new Float64Array(n));
+    this.err = new Float64Array(n);
+    this.err3 = new Float64Array(n);
+    this.yStage = new Float64Array(n);
+  }
+
+  /**
+   * One step of signed size h = tNew − t from y (with k[0] = f(t, y) already in place) into
+   * `yNew`. For FSAL tableaux this also leaves f(tNew, yNew) in the last stage.
+   */
+  step(t: number, y: Float64Array, tNew: number, yNew: Float64Array): void {
+    const { a, b, c, stages: s, fsal } = this.tableau;
+    const { k, n, f } = this;
+    const h = tNew - t;
+    const last = fsal ? s - 1 : s;
+    const ys = this.yStage;
+    for (let i = 1; i < last; i++) {
+      combine(y, h, a[i]!, k, ys, n);
+      f(t + c[i]! * h, ys, k[i]!);
+    }
+    combine(y, h, fsal ? a[s - 1]! : b, k, yNew, n);
+    if (fsal) f(tNew, yNew, k[s - 1]!);
+  }
+
+  /** Scaled RMS norm of the last step's error estimate (DOP853's combined estimate where defined). */
+  errorNorm(h: number, y: Float64Array, yNew: Float64Array, atol: Float64Array, rtol: number): number {
+    const { btilde, btilde3 } = this.tableau;
+    if (btilde === undefined) return 0;
+    const { k, n } = this;
+    const e = this.err;
+    weightedSum(h, btilde, k, e, n);
+    if (btilde3 === undefined) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const r = e[i]! / (atol[i]! + rtol * Math.max(Math.abs(y[i]!), Math.abs(yNew[i]!)));
+        sum += r * r;
+      }
+      return Math.sqrt(sum / n);
+    }
+    const e3 = this.err3;
+    weightedSum(h, btilde3, k, e3, n);
+    let s5 = 0;
+    let s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const sc = atol[i]! + rtol * Math.max(Math.abs(y[i]!), Math.abs(yNew[i]!));
+      s5 += (e[i]! / sc) ** 2;
+      s3 += (e3[i]! / sc) ** 2;
+    }
+    if (s5 === 0) return 0;
+    // err5 carries h; the err3 term only damps the estimate where the 5th-order one is unreliable.
+    return s5 / Math.sqrt((s5 + 0.01 * s3) * n);
+  }
+
+  /** Evaluate the extra dense-output stages of the step [t, t + h] from y (idempotent per step is the caller's job). */
+  extraStages(t: number, y: Float64Array, h: number): void {
+    const dense = this.tableau.dense;
+    if (dense?.extraC === undefined || dense.extraA === undefined) return;
+    const s = this.tableau.stages;
+    const ys = this.yStage;
+    for (let e = 0; e < dense.extraC.length; e++) {
+      combine(y, h, dense.extraA[e]!, this.k, ys, this.n);
+      this.f(t + dense.extraC[e]! * h, ys, this.k[s + e]!);
+    }
+  }
+}
+
+/** out = y + h Σ_j w_j k_j over the leading w.length stages, skipping zero weights. */
+function combine(
+  y: Float64Array,
+  h: number,
+  w: Float64Array,
+  k: Float64Array[],
+  out: Float64Array,
+  n: number,
+) {
+  out.set(y);
+  for (let j = 0; j < w.length; j++) {
+    const hw = h * w[j]!;
+    if (hw === 0) continue;
+    const kj = k[j]!;
+    for (let i = 0; i < n; i++) out[i]! += hw * kj[i]!;
+  }
+}
+
+/** out = h Σ_j w_j k_j. */
+function weightedSum(h: number, w: Float64Array, k: Float64Array[], out: Float64Array, n: number) {
+  out.fill(0);
+  for (let j = 0; j < w.length; j++) {
+    const hw = h * w[j]!;
+    if (hw === 0) continue;
+    const kj = k[j]!;
+    for (let i = 0; i < n; i++) out[i]! += hw * kj[i]!;
+  }
+}
+
+/**
+ * Continuous extension of the stepper's last accepted step: the tableau's own polynomial when it
+ * has one, cubic Hermite otherwise. It reads the stepper's live buffers, so it is valid only
+ * until the next step; `snapshot` copies what it needs.
+ */
+export class RungeKuttaInterpolant implements StepInterpolant {
+  private tOld = 0;
+  private h = 0;
+  private yOld!: Float64Array;
+  private yNew!: Float64Array;
+  private fNew!: Float64Array;
+  private extraDone = false;
+  private readonly weights: Float64Array;
+
+  constructor(private readonly stepper: RungeKuttaStepper) {
+    this.weights = new Float64Array(stepper.k.length);
+  }
+
+  /** Point the interpolant at the step [tOld, tOld + h] from yOld to yNew, with fNew = f(tNew, yNew). */
+  set(tOld: number, h: number, yOld: Float64Array, yNew: Float64Array, fNew: Float64Array): void {
+    this.tOld = tOld;
+    this.h = h;
+    this.yOld = yOld;
+    this.yNew = yNew;
+    this.fNew = fNew;
+    this.extraDone = false;
+  }
+
+  evaluate(t: number, out: Float64Array): void {
+    const dense = this.stepper.tableau.dense;
+    const theta = (t - this.tOld) / this.h;
+    if (dense === undefined) {
+      hermiteEvaluate(theta, this.h, this.yOld, this.stepper.k[0]!, this.yNew, this.fNew, out);
+      return;
+    }
+    this.ensureExtraStages();
+    polynomialEvaluate(dense, theta, this.h, this.yOld, this.stepper.k, this.weights, out);
+  }
+
+  snapshot(): (t: number, out: Float64Array) => void {
+    const tOld = this.tOld;
+    const h = this.h;
+    const yOld = this.yOld.slice();
+    const dense = this.stepper.tableau.dense;
+    if (dense === undefined) {
+      const f0 = this.stepper.k[0]!.slice();
+      const y1 = this.yNew.slice();
+      const f1 = this.fNew.slice();
+      return (t, out) => hermiteEvaluate((t - tOld) / h, h, yOld, f0, y1, f1, out);
+    }
+    this.ensureExtraStages();
+    // Stages with an all-zero weight polynomial (e.g. dopri5's k2) need not be kept.
+    const used = dense.coeffs.map((p) => p.some((x) => x !== 0));
+    const k = this.stepper.k.map((ki, i) => (used[i] ? ki.slice() : ki.subarray(0, 0)));
+    const weights = new Float64Array(k.length);
+    return (t, out) => polynomialEvaluate(dense, (t - tOld) / h, h, yOld, k, weights, out);
+  }
+
+  private ensureExtraStages(): void {
+    if (this.extraDone) return;
+    this.stepper.extraStages(this.tOld, this.yOld, this.h);
+    this.extraDone = true;
+  }
+}
+
+function polynomialEvaluate(
+  dense: DenseExtension,
+  theta: number,
+  h: number,
+  y0: Float64Array,
+  k: Float64Array[],
+  weights: Float64Array,
+  out: Float64Array,
+): void {
+  const coeffs = dense.coeffs;
+  for (let i = 0; i < coeffs.length; i++) {
+    const p = coeffs[i]!;
+    let acc = 0;
+    for (let j = p.length - 1; j >= 0; j--) acc = acc * theta + p[j]!;
+    weights[i] = h * theta * acc;
+  }
+  out.set(y0);
+  const n = out.length;
+  for (let i = 0; i < coeffs.length; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    const ki = k[i]!;
+    for (let c = 0; c < n; c++) out[c]! += w * ki[c]!;
+  }
+}

@@ -1,0 +1,260 @@
+import { OutputRecorder } from '../output/recorder';
+import type {
+  ControllerOptions,
+  EventSpec,
+  JacobianFunction,
+  ODEProblem,
+  RhsFunction,
+  SolveOptions,
+  SolverStats,
+} from '../types';
+import { isFiniteVector } from '../vector/finite';
+
+/** Everything a stepping loop needs, validated and normalised once per solve. */
+export interface PreparedSolve {
+  /** State dimension. */
+  n: number;
+  t0: number;
+  t1: number;
+  /** +1 when t1 > t0, −1 when integrating backwards. */
+  direction: 1 | -1;
+  /** Copy of the initial state. */
+  y0: Float64Array;
+  rtol: number;
+  /** Absolute tolerance per component (length n). */
+  atol: Float64Array;
+  /** Magnitude of the user's initial step, when given. */
+  h0?: number;
+  /** Largest step magnitude (default |t1 − t0|). */
+  hmax: number;
+  /** Largest number of attempted steps (default 100000). */
+  maxSteps: number;
+  /** Counters, zeroed; `f` and `jac` below count into it, the loop counts steps. */
+  stats: SolverStats;
+  /** The user's f, counting `stats.nfev`. */
+  f: RhsFunction;
+  /** The user's Jacobian, counting `stats.njev`, when given. */
+  jac?: JacobianFunction;
+  /** Receives the accepted steps and builds the `Solution`. */
+  recorder: OutputRecorder;
+  /** Method name as given (undefined when absent; each `solve` picks its default). */
+  method?: string;
+  /** Controller coefficients as given (each loop fills in its defaults). */
+  controller: ControllerOptions;
+  nonnegative: boolean;
+  dense: boolean;
+  /** Original problem (for `jacSparsity` and friends). */
+  problem: ODEProblem;
+}
+
+const DEFAULT_RTOL = 1e-6;
+const DEFAULT_ATOL = 1e-9;
+const DEFAULT_MAX_STEPS = 100_000;
+
+/**
+ * Validate a problem and its options and set up counters and output. Bad input throws a
+ * one-line TypeError (wrong type or shape) or RangeError (bad value) naming the argument.
+ */
+export function prepareSolve(problem: ODEProblem, options: SolveOptions = {}): PreparedSolve {
+  if (problem === null || typeof problem !== 'object') {
+    throw new TypeError('solve: problem must be an object { f, y0, tspan }');
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('solve: options must be an object');
+  }
+  if (typeof problem.f !== 'function')
+    throw new TypeError('solve: problem.f must be a function (t, y, dydt) => void');
+  if (problem.jac !== undefined && typeof problem.jac !== 'function') {
+    throw new TypeError('solve: problem.jac must be a function (t, y, J) => void when given');
+  }
+
+  const y0 = toVector(problem.y0, 'problem.y0');
+  const n = y0.length;
+  if (n === 0) throw new RangeError('solve: problem.y0 must have at least one component');
+  if (!isFiniteVector(y0)) {
+    throw new RangeError(
+      `solve: problem.y0 must be finite, got component ${firstBad(y0)} = ${y0[firstBad(y0)]}`,
+    );
+  }
+
+  const tspan = problem.tspan;
+  if (tspan === null || typeof tspan !== 'object' || typeof tspan.length !== 'number' || tspan.length !== 2) {
+    throw new TypeError('solve: problem.tspan must be [t0, t1]');
+  }
+  const t0 = Number(tspan[0]);
+  const t1 = Number(tspan[1]);
+  if (!Number.isFinite(t0) || !Number.isFinite(t1)) {
+    throw new RangeError(`solve: problem.tspan must be finite, got [${tspan[0]}, ${tspan[1]}]`);
+  }
+  if (t0 === t1) throw new RangeError(`solve: problem.tspan has zero length (t0 = t1 = ${t0})`);
+  const direction: 1 | -1 = t1 > t0 ? 1 : -1;
+  const span = Math.abs(t1 - t0);
+
+  if (options.method !== undefined && typeof options.method !== 'string') {
+    throw new TypeError('solve: options.method must be a string');
+  }
+
+  const rtol = options.rtol ?? DEFAULT_RTOL;
+  if (typeof rtol !== 'number' || !(rtol >= 0) || !Number.isFinite(rtol)) {
+    throw new RangeError(`solve: options.rtol must be a finite number ≥ 0, got ${rtol}`);
+  }
+  const atol = new Float64Array(n);
+  const atolIn = options.atol ?? DEFAULT_ATOL;
+  if (typeof atolIn === 'number') {
+    if (!(atolIn >= 0) || !Number.isFinite(atolIn)) {
+      throw new RangeError(`solve: options.atol must be a finite number ≥ 0, got ${atolIn}`);
+    }
+    atol.fill(atolIn);
+  } else {
+    const a = toVector(atolIn, 'options.atol');
+    if (a.length !== n) {
+      throw new RangeError(`solve: options.atol has length ${a.length}, expected ${n} (the length of y0)`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!(a[i]! >= 0) || !Number.isFinite(a[i]!)) {
+        throw new RangeError(`solve: options.atol[${i}] must be a finite number ≥ 0, got ${a[i]}`);
+      }
+    }
+    atol.set(a);
+  }
+  if (rtol === 0) {
+    const i = atol.indexOf(0);
+    if (i >= 0)
+      throw new RangeError(`solve: rtol = 0 and atol[${i}] = 0 leave component ${i} with no tolerance`);
+  }
+
+  let h0: number | undefined;
+  if (options.h0 !== undefined) {
+    const h = options.h0;
+    if (typeof h !== 'number' || !Number.isFinite(h) || h === 0) {
+      throw new RangeError(`solve: options.h0 must be a finite non-zero number, got ${h}`);
+    }
+    // A positive h0 is read as a magnitude; a negative one must agree with t1 < t0.
+    if (h < 0 && direction > 0) {
+      throw new RangeError(`solve: options.h0 = ${h} points backwards but tspan runs forwards`);
+    }
+    h0 = Math.abs(h);
+  }
+  const hmax = options.hmax ?? span;
+  if (typeof hmax !== 'number' || !(hmax > 0)) {
+    throw new RangeError(`solve: options.hmax must be a positive number, got ${hmax}`);
+  }
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (typeof maxSteps !== 'number' || !Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new RangeError(`solve: options.maxSteps must be a positive integer, got ${maxSteps}`);
+  }
+
+  let saveAt: Float64Array | undefined;
+  if (options.saveAt !== undefined) {
+    saveAt = toVector(options.saveAt, 'options.saveAt');
+    for (let i = 0; i < saveAt.length; i++) {
+      const s = saveAt[i]!;
+      if (!Number.isFinite(s) || direction * (s - t0) < 0 || direction * (t1 - s) < 0) {
+        throw new RangeError(`solve: options.saveAt[${i}] = ${s} is outside tspan [${t0}, ${t1}]`);
+      }
+      if (i > 0 && direction * (s - saveAt[i - 1]!) < 0) {
+        throw new RangeError(
+          `solve: options.saveAt must be monotone in the integration direction; saveAt[${i}] = ${s} comes after ${saveAt[i - 1]}`,
+        );
+      }
+    }
+  }
+
+  let tstops = new Float64Array(0);
+  if (options.tstops !== undefined) {
+    const raw = toVector(options.tstops, 'options.tstops');
+    for (let i = 0; i < raw.length; i++) {
+      if (!Number.isFinite(raw[i]!))
+        throw new RangeError(`solve: options.tstops[${i}] must be finite, got ${raw[i]}`);
+    }
+    // Stops outside the open span are irrelevant (e.g. the kinks of a control grid longer than tspan).
+    const inside = Array.from(raw).filter((s) => direction * (s - t0) > 0 && direction * (t1 - s) > 0);
+    inside.sort((a, b) => direction * (a - b));
+    tstops = Float64Array.from(inside.filter((s, i) => i === 0 || s !== inside[i - 1]));
+  }
+
+  const events: readonly EventSpec[] = options.events ?? [];
+  if (!Array.isArray(events))
+    throw new TypeError('solve: options.events must be an array of { g, direction?, terminal? }');
+  events.forEach((ev, k) => {
+    if (ev === null || typeof ev !== 'object' || typeof ev.g !== 'function') {
+      throw new TypeError(`solve: options.events[${k}].g must be a function (t, y) => number`);
+    }
+    if (ev.direction !== undefined && ev.direction !== -1 && ev.direction !== 0 && ev.direction !== 1) {
+      throw new RangeError(`solve: options.events[${k}].direction must be -1, 0 or 1, got ${ev.direction}`);
+    }
+  });
+
+  const controller = options.controller ?? {};
+  if (controller === null || typeof controller !== 'object') {
+    throw new TypeError('solve: options.controller must be an object');
+  }
+
+  const stats: SolverStats = { nfev: 0, njev: 0, nlu: 0, nsteps: 0, naccept: 0, nreject: 0 };
+  const userF = problem.f;
+  const f: RhsFunction = (t, y, dydt) => {
+    stats.nfev++;
+    userF(t, y, dydt);
+  };
+  const dense = options.dense === true;
+  const recorder = new OutputRecorder({
+    n,
+    t0,
+    t1,
+    direction,
+    y0,
+    saveAt,
+    dense,
+    tstops,
+    events,
+    stats,
+  });
+
+  const prepared: PreparedSolve = {
+    n,
+    t0,
+    t1,
+    direction,
+    y0,
+    rtol,
+    atol,
+    hmax,
+    maxSteps,
+    stats,
+    f,
+    recorder,
+    controller,
+    nonnegative: options.nonnegative === true,
+    dense,
+    problem,
+  };
+  if (h0 !== undefined) prepared.h0 = h0;
+  if (options.method !== undefined) prepared.method = options.method;
+  const userJac = problem.jac;
+  if (userJac !== undefined) {
+    prepared.jac = (t, y, J) => {
+      stats.njev++;
+      userJac(t, y, J);
+    };
+  }
+  return prepared;
+}
+
+function toVector(v: unknown, what: string): Float64Array {
+  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
+    throw new TypeError(`solve: ${what} must be an array or typed array of numbers`);
+  }
+  const a = v as ArrayLike<unknown>;
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'number') throw new TypeError(`solve: ${what}[${i}] must be a number, got ${typeof x}`);
+    out[i] = x;
+  }
+  return out;
+}
+
+function firstBad(y: Float64Array): number {
+  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i]!)) return i;
+  return -1;
+}

@@ -1,0 +1,37 @@
+/**
+ * The contract between a time-stepping loop (explicit Runge–Kutta here, Radau/BDF/Rosenbrock in
+ * `@kinetica/solvers-stiff`) and the shared output machinery (saveAt, dense output, events,
+ * tstops). Every method family owns its step-size logic; everything a user sees of the
+ * trajectory goes through one `StepRecorder`, so all methods behave alike at the boundary.
+ */
+
+/** Continuous extension of the most recently accepted step. */
+export interface StepInterpolant {
+  /** Write y(t) into `out` for t inside the last accepted step [tOld, tNew]. */
+  evaluate(t: number, out: Float64Array): void;
+  /**
+   * Return an independent copy of the current step's interpolation data as a function valid
+   * for t in [tOld, tNew]. Called only when dense output is requested (allocates).
+   */
+  snapshot(): (t: number, out: Float64Array) => void;
+}
+
+/** Receives each accepted step of a loop; implemented once in ode-core (`createRecorder`). */
+export interface StepRecorder {
+  /** Integration direction: +1 forwards, −1 backwards. */
+  readonly direction: 1 | -1;
+  /** The end of the integration span. */
+  readonly tEnd: number;
+  /**
+   * The next time the loop must land on exactly (a tstop, or tEnd), strictly beyond `t`
+   * in the integration direction. A loop clamps its step so as not to cross it and restarts
+   * (FSAL reset, fresh Jacobian as the method needs) after landing on a tstop.
+   */
+  nextStop(t: number): number;
+  /**
+   * Record the accepted step [tOld, tNew] ending in state `yNew`, with its continuous extension.
+   * Serves saveAt points, dense output and events. Returns false when a terminal event ends the
+   * integration (the recorder has already truncated the solution at the event): the loop stops.
+   */
+  step(tOld: number, tNew: number, yNew: Float64Array, interpolant: StepInterpolant): boolean;
+}

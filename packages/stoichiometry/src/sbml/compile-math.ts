@@ -1,0 +1,246 @@
+import type { MathNode } from './math-tree';
+
+/** A compiled expression: reads symbol values from the value vector `v`. */
+export type Evaluator = (v: Float64Array) => number;
+
+export interface CompileContext {
+  /** Slot in the value vector of a model symbol; throws for unknown names. */
+  slot(name: string): number;
+  /** Slot holding the current time. */
+  timeSlot: number;
+  functions: ReadonlyMap<string, { params: string[]; body: MathNode }>;
+  where: string;
+}
+
+/**
+ * Turn a MathNode into a tree of closures. Symbols become fixed slot reads and function calls are
+ * inlined at compile time, so evaluation does no lookups and no allocation.
+ */
+export function compileMath(
+  node: MathNode,
+  ctx: CompileContext,
+  bound: ReadonlyMap<string, Evaluator> = new Map(),
+): Evaluator {
+  switch (node.type) {
+    case 'number': {
+      const c = node.value;
+      return () => c;
+    }
+    case 'time': {
+      const s = ctx.timeSlot;
+      return (v) => v[s]!;
+    }
+    case 'symbol': {
+      const b = bound.get(node.name);
+      if (b) return b;
+      const s = ctx.slot(node.name);
+      return (v) => v[s]!;
+    }
+    case 'call': {
+      const fn = ctx.functions.get(node.name);
+      if (!fn) throw new TypeError(`${ctx.where}: call of undefined function "${node.name}"`);
+      if (fn.params.length !== node.args.length) {
+        throw new TypeError(
+          `${ctx.where}: ${node.name} takes ${fn.params.length} arguments, got ${node.args.length}`,
+        );
+      }
+      // Function bodies see only their own arguments (SBML), bound to the caller's compiled arguments.
+      const args = new Map(fn.params.map((p, k) => [p, compileMath(node.args[k]!, ctx, bound)] as const));
+      return compileMath(fn.body, { ...ctx, where: `${ctx.where} → ${node.name}` }, args);
+    }
+    case 'piecewise': {
+      const values = node.pieces.map(([value]) => compileMath(value, ctx, bound));
+      const conds = node.pieces.map(([, cond]) => compileMath(cond, ctx, bound));
+      const otherwise = node.otherwise ? compileMath(node.otherwise, ctx, bound) : () => Number.NaN;
+      const n = values.length;
+      return (v) => {
+        for (let k = 0; k < n; k++) if (conds[k]!(v)) return values[k]!(v);
+        return otherwise(v);
+      };
+    }
+    case 'lambda':
+      throw new TypeError(`${ctx.where}: a lambda can only appear in a function definition`);
+    case 'apply':
+      return compileApply(node, ctx, bound);
+  }
+}
+
+function compileApply(
+  node: Extract<MathNode, { type: 'apply' }>,
+  ctx: CompileContext,
+  bound: ReadonlyMap<string, Evaluator>,
+): Evaluator {
+  const a = node.args.map((x) => compileMath(x, ctx, bound));
+  const [x, y] = a as [Evaluator, Evaluator];
+  const n = a.length;
+  const unary =
+    (fn: (z: number) => number): Evaluator =>
+    (v) =>
+      fn(x(v));
+  switch (node.op) {
+    case 'plus':
+      if (n === 2) return (v) => x(v) + y(v);
+      return (v) => {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += a[k]!(v);
+        return s;
+      };
+    case 'times':
+      if (n === 2) return (v) => x(v) * y(v);
+      return (v) => {
+        let s = 1;
+        for (let k = 0; k < n; k++) s *= a[k]!(v);
+        return s;
+      };
+    case 'minus':
+      return n === 1 ? (v) => -x(v) : (v) => x(v) - y(v);
+    case 'divide':
+      return (v) => x(v) / y(v);
+    case 'power':
+      return (v) => Math.pow(x(v), y(v));
+    case 'root': {
+      const deg = node.degree ? compileMath(node.degree, ctx, bound) : () => 2;
+      return (v) => {
+        const d = deg(v);
+        const b = x(v);
+        // Odd integer roots of negative numbers are real.
+        if (b < 0 && Number.isInteger(d) && Math.abs(d % 2) === 1) return -Math.pow(-b, 1 / d);
+        return Math.pow(b, 1 / d);
+      };
+    }
+    case 'abs':
+      return unary(Math.abs);
+    case 'exp':
+      return unary(Math.exp);
+    case 'ln':
+      return unary(Math.log);
+    case 'log': {
+      const base = node.logbase ? compileMath(node.logbase, ctx, bound) : () => 10;
+      return (v) => Math.log(x(v)) / Math.log(base(v));
+    }
+    case 'floor':
+      return unary(Math.floor);
+    case 'ceiling':
+      return unary(Math.ceil);
+    case 'factorial':
+      return unary(factorial);
+    case 'sin':
+      return unary(Math.sin);
+    case 'cos':
+      return unary(Math.cos);
+    case 'tan':
+      return unary(Math.tan);
+    case 'sec':
+      return unary((z) => 1 / Math.cos(z));
+    case 'csc':
+      return unary((z) => 1 / Math.sin(z));
+    case 'cot':
+      return unary((z) => 1 / Math.tan(z));
+    case 'sinh':
+      return unary(Math.sinh);
+    case 'cosh':
+      return unary(Math.cosh);
+    case 'tanh':
+      return unary(Math.tanh);
+    case 'sech':
+      return unary((z) => 1 / Math.cosh(z));
+    case 'csch':
+      return unary((z) => 1 / Math.sinh(z));
+    case 'coth':
+      return unary((z) => 1 / Math.tanh(z));
+    case 'arcsin':
+      return unary(Math.asin);
+    case 'arccos':
+      return unary(Math.acos);
+    case 'arctan':
+      return unary(Math.atan);
+    case 'arcsec':
+      return unary((z) => Math.acos(1 / z));
+    case 'arccsc':
+      return unary((z) => Math.asin(1 / z));
+    case 'arccot':
+      return unary((z) => Math.atan(1 / z));
+    case 'arcsinh':
+      return unary(Math.asinh);
+    case 'arccosh':
+      return unary(Math.acosh);
+    case 'arctanh':
+      return unary(Math.atanh);
+    case 'arcsech':
+      return unary((z) => Math.acosh(1 / z));
+    case 'arccsch':
+      return unary((z) => Math.asinh(1 / z));
+    case 'arccoth':
+      return unary((z) => Math.atanh(1 / z));
+    case 'eq':
+      return chain(a, (p, q) => p === q);
+    case 'neq':
+      return (v) => (x(v) !== y(v) ? 1 : 0);
+    case 'gt':
+      return chain(a, (p, q) => p > q);
+    case 'lt':
+      return chain(a, (p, q) => p < q);
+    case 'geq':
+      return chain(a, (p, q) => p >= q);
+    case 'leq':
+      return chain(a, (p, q) => p <= q);
+    case 'and':
+      return (v) => {
+        for (let k = 0; k < n; k++) if (!a[k]!(v)) return 0;
+        return 1;
+      };
+    case 'or':
+      return (v) => {
+        for (let k = 0; k < n; k++) if (a[k]!(v)) return 1;
+        return 0;
+      };
+    case 'xor':
+      return (v) => {
+        let c = 0;
+        for (let k = 0; k < n; k++) if (a[k]!(v)) c++;
+        return c % 2;
+      };
+    case 'not':
+      return (v) => (x(v) ? 0 : 1);
+    case 'implies':
+      return (v) => (!x(v) || y(v) ? 1 : 0);
+    case 'max':
+      return (v) => {
+        let m = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < n; k++) m = Math.max(m, a[k]!(v));
+        return m;
+      };
+    case 'min':
+      return (v) => {
+        let m = Number.POSITIVE_INFINITY;
+        for (let k = 0; k < n; k++) m = Math.min(m, a[k]!(v));
+        return m;
+      };
+    case 'rem':
+      return (v) => x(v) % y(v);
+    case 'quotient':
+      return (v) => Math.trunc(x(v) / y(v));
+    default:
+      throw new TypeError(`${ctx.where}: operator <${node.op}> has no evaluator`);
+  }
+}
+
+function chain(a: readonly Evaluator[], holds: (p: number, q: number) => boolean): Evaluator {
+  const n = a.length;
+  return (v) => {
+    let prev = a[0]!(v);
+    for (let k = 1; k < n; k++) {
+      const next = a[k]!(v);
+      if (!holds(prev, next)) return 0;
+      prev = next;
+    }
+    return 1;
+  };
+}
+
+function factorial(z: number): number {
+  if (!Number.isInteger(z) || z < 0) return Number.NaN;
+  let p = 1;
+  for (let k = 2; k <= z; k++) p *= k;
+  return p;
+}

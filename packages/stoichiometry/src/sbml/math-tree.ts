@@ -1,0 +1,240 @@
+import { SbmlUnsupportedError } from './errors';
+import type { XmlElement } from './xml';
+
+/** A parsed MathML expression: plain data, compiled to closures by `compileMath` (never to source text). */
+export type MathNode =
+  | { type: 'number'; value: number }
+  | { type: 'symbol'; name: string }
+  | { type: 'time' }
+  | { type: 'apply'; op: string; args: MathNode[]; degree?: MathNode; logbase?: MathNode }
+  | { type: 'call'; name: string; args: MathNode[] }
+  | { type: 'piecewise'; pieces: Array<[value: MathNode, condition: MathNode]>; otherwise?: MathNode }
+  | { type: 'lambda'; params: string[]; body: MathNode };
+
+/** SBML Level 3 value of Avogadro's constant (csymbol avogadro). */
+const AVOGADRO = 6.02214179e23;
+
+const CONSTANTS: Record<string, number> = {
+  true: 1,
+  false: 0,
+  pi: Math.PI,
+  exponentiale: Math.E,
+  infinity: Number.POSITIVE_INFINITY,
+  notanumber: Number.NaN,
+};
+
+/** Operators accepted inside <apply>, mapped to their allowed argument counts [min, max]. */
+export const OPERATORS: Record<string, readonly [number, number]> = {
+  plus: [0, Infinity],
+  times: [0, Infinity],
+  minus: [1, 2],
+  divide: [2, 2],
+  power: [2, 2],
+  root: [1, 1],
+  abs: [1, 1],
+  exp: [1, 1],
+  ln: [1, 1],
+  log: [1, 1],
+  floor: [1, 1],
+  ceiling: [1, 1],
+  factorial: [1, 1],
+  sin: [1, 1],
+  cos: [1, 1],
+  tan: [1, 1],
+  sec: [1, 1],
+  csc: [1, 1],
+  cot: [1, 1],
+  sinh: [1, 1],
+  cosh: [1, 1],
+  tanh: [1, 1],
+  sech: [1, 1],
+  csch: [1, 1],
+  coth: [1, 1],
+  arcsin: [1, 1],
+  arccos: [1, 1],
+  arctan: [1, 1],
+  arcsec: [1, 1],
+  arccsc: [1, 1],
+  arccot: [1, 1],
+  arcsinh: [1, 1],
+  arccosh: [1, 1],
+  arctanh: [1, 1],
+  arcsech: [1, 1],
+  arccsch: [1, 1],
+  arccoth: [1, 1],
+  eq: [1, Infinity],
+  neq: [2, 2],
+  gt: [1, Infinity],
+  lt: [1, Infinity],
+  geq: [1, Infinity],
+  leq: [1, Infinity],
+  and: [0, Infinity],
+  or: [0, Infinity],
+  xor: [0, Infinity],
+  not: [1, 1],
+  implies: [2, 2],
+  max: [1, Infinity],
+  min: [1, Infinity],
+  rem: [2, 2],
+  quotient: [2, 2],
+};
+
+/** Read the single expression inside a <math> element. */
+export function readMath(math: XmlElement, where: string): MathNode {
+  const kids = math.children.filter((c) => c.name !== 'annotation' && c.name !== 'annotation-xml');
+  if (kids.length !== 1)
+    throw new TypeError(`${where}: <math> must hold exactly one expression, found ${kids.length}`);
+  return readNode(kids[0]!, where);
+}
+
+function readNode(el: XmlElement, where: string): MathNode {
+  switch (el.name) {
+    case 'cn':
+      return { type: 'number', value: readNumber(el, where) };
+    case 'ci':
+      return { type: 'symbol', name: el.text.trim() };
+    case 'csymbol':
+      return readCsymbol(el);
+    case 'semantics': {
+      const first = el.children.find((c) => c.name !== 'annotation' && c.name !== 'annotation-xml');
+      if (!first) throw new TypeError(`${where}: empty <semantics>`);
+      return readNode(first, where);
+    }
+    case 'piecewise': {
+      const pieces: Array<[MathNode, MathNode]> = [];
+      let otherwise: MathNode | undefined;
+      for (const c of el.children) {
+        if (c.name === 'piece') {
+          if (c.children.length !== 2) throw new TypeError(`${where}: <piece> needs a value and a condition`);
+          pieces.push([readNode(c.children[0]!, where), readNode(c.children[1]!, where)]);
+        } else if (c.name === 'otherwise') {
+          if (c.children.length !== 1) throw new TypeError(`${where}: <otherwise> needs one value`);
+          otherwise = readNode(c.children[0]!, where);
+        } else throw new TypeError(`${where}: unexpected <${c.name}> in <piecewise>`);
+      }
+      return otherwise ? { type: 'piecewise', pieces, otherwise } : { type: 'piecewise', pieces };
+    }
+    case 'lambda': {
+      const params = el.children
+        .filter((c) => c.name === 'bvar')
+        .map((b) => {
+          const ci = b.children.find((c) => c.name === 'ci');
+          if (!ci) throw new TypeError(`${where}: <bvar> without <ci>`);
+          return ci.text.trim();
+        });
+      const body = el.children.filter((c) => c.name !== 'bvar');
+      if (body.length !== 1) throw new TypeError(`${where}: <lambda> needs exactly one body expression`);
+      return { type: 'lambda', params, body: readNode(body[0]!, where) };
+    }
+    case 'apply':
+      return readApply(el, where);
+    default:
+      if (el.name in CONSTANTS) return { type: 'number', value: CONSTANTS[el.name]! };
+      throw new SbmlUnsupportedError(el.name, `MathML element not supported (${where})`);
+  }
+}
+
+function readApply(el: XmlElement, where: string): MathNode {
+  const [head, ...rest] = el.children;
+  if (!head) throw new TypeError(`${where}: empty <apply>`);
+  if (head.name === 'ci') {
+    return { type: 'call', name: head.text.trim(), args: rest.map((a) => readNode(a, where)) };
+  }
+  if (head.name === 'csymbol') {
+    const url = head.attributes.definitionURL ?? '';
+    const what = url.slice(url.lastIndexOf('/') + 1) || head.text.trim();
+    throw new SbmlUnsupportedError('csymbol', `the ${what} function is not supported (${where})`);
+  }
+  const op = head.name;
+  const bounds = OPERATORS[op];
+  if (!bounds) throw new SbmlUnsupportedError(op, `MathML operator not supported (${where})`);
+  let degree: MathNode | undefined;
+  let logbase: MathNode | undefined;
+  const args: MathNode[] = [];
+  for (const a of rest) {
+    if (a.name === 'degree' || a.name === 'logbase') {
+      if (a.children.length !== 1) throw new TypeError(`${where}: <${a.name}> needs one expression`);
+      const value = readNode(a.children[0]!, where);
+      if (a.name === 'degree') degree = value;
+      else logbase = value;
+    } else args.push(readNode(a, where));
+  }
+  if (args.length < bounds[0] || args.length > bounds[1]) {
+    throw new TypeError(`${where}: <${op}> takes ${bounds[0]}..${bounds[1]} arguments, got ${args.length}`);
+  }
+  const node: MathNode = { type: 'apply', op, args };
+  if (degree) node.degree = degree;
+  if (logbase) node.logbase = logbase;
+  return node;
+}
+
+function readCsymbol(el: XmlElement): MathNode {
+  const url = el.attributes.definitionURL ?? '';
+  if (url.endsWith('/time')) return { type: 'time' };
+  if (url.endsWith('/avogadro')) return { type: 'number', value: AVOGADRO };
+  throw new SbmlUnsupportedError('csymbol', `csymbol ${url || el.text.trim()} is not supported`);
+}
+
+function readNumber(el: XmlElement, where: string): number {
+  const type = el.attributes.type ?? 'real';
+  const parts = el.text.trim().split(/\s+/);
+  const num = (s: string | undefined): number => {
+    const t = (s ?? '').trim();
+    const v = /^[-+]?inf(inity)?$/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : Number(t);
+    if (Number.isNaN(v) && !/^nan$/i.test(t))
+      throw new TypeError(`${where}: cannot read the number "${el.text.trim()}"`);
+    return v;
+  };
+  switch (type) {
+    case 'integer':
+    case 'real':
+    case 'double':
+      return num(parts[0]);
+    case 'e-notation':
+      return num(parts[0]) * Math.pow(10, num(parts[1]));
+    case 'rational':
+      return num(parts[0]) / num(parts[1]);
+    default:
+      throw new SbmlUnsupportedError('cn', `number type "${type}" is not supported (${where})`);
+  }
+}
+
+/** Free symbols of an expression (function calls expand through `functions`; lambda parameters are bound). */
+export function freeSymbols(
+  node: MathNode,
+  functions: ReadonlyMap<string, { params: string[]; body: MathNode }>,
+  out: Set<string> = new Set(),
+  bound: ReadonlySet<string> = new Set(),
+  depth = 0,
+): Set<string> {
+  if (depth > 64) throw new RangeError('function definitions nest more than 64 deep (recursive?)');
+  switch (node.type) {
+    case 'symbol':
+      if (!bound.has(node.name)) out.add(node.name);
+      break;
+    case 'apply':
+      for (const a of node.args) freeSymbols(a, functions, out, bound, depth);
+      if (node.degree) freeSymbols(node.degree, functions, out, bound, depth);
+      if (node.logbase) freeSymbols(node.logbase, functions, out, bound, depth);
+      break;
+    case 'call': {
+      for (const a of node.args) freeSymbols(a, functions, out, bound, depth);
+      const fn = functions.get(node.name);
+      if (fn) freeSymbols(fn.body, functions, out, new Set(fn.params), depth + 1);
+      break;
+    }
+    case 'piecewise':
+      for (const [v, c] of node.pieces) {
+        freeSymbols(v, functions, out, bound, depth);
+        freeSymbols(c, functions, out, bound, depth);
+      }
+      if (node.otherwise) freeSymbols(node.otherwise, functions, out, bound, depth);
+      break;
+    case 'lambda':
+      freeSymbols(node.body, functions, out, new Set([...bound, ...node.params]), depth);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
