@@ -132,7 +132,7 @@ export const trainCommand: Command = {
       ]),
     );
     if (o.json) process.stdout.write(`${JSON.stringify({ out, test: summary, timing: run.timing })}\n`);
-    else {
+    else if (!quiet) {
       for (const r of run.results) {
         info(
           false,

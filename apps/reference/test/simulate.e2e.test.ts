@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseResultCsv } from '@kinetica/stoichiometry';
+import { describe, expect, it } from 'vitest';
+import { appDir, runCli, tempDir } from './cli-helpers';
+
+const suite = join(
+  process.env.KINETICA_SHARED ?? join(appDir, '..', '..', '..', 'shared'),
+  'sbml-test-suite',
+);
+const haveSuite = existsSync(suite);
+if (!haveSuite) console.warn(`simulate --sbml e2e: ${suite} not found; skipping the SBML Test Suite case`);
+
+describe('kinetica simulate', () => {
+  it.skipIf(!haveSuite)(
+    'follows the SBML Test Suite layout and matches the expected results of case 00001',
+    () => {
+      const dir = join(suite, '00001');
+      const sbml = ['00001-sbml-l3v1.xml', '00001-sbml-l3v2.xml', '00001-sbml-l2v4.xml']
+        .map((f) => join(dir, f))
+        .find(existsSync)!;
+      const out = join(tempDir('sbml'), 'results.csv');
+      const r = runCli([
+        'simulate',
+        '--sbml',
+        sbml,
+        '--settings',
+        join(dir, '00001-settings.txt'),
+        '--out',
+        out,
+      ]);
+      expect(r.code).toBe(0);
+      const got = parseResultCsv(readFileSync(out, 'utf8'));
+      const want = parseResultCsv(readFileSync(join(dir, '00001-results.csv'), 'utf8'));
+      expect(got.header).toEqual(want.header);
+      expect(got.rows).toHaveLength(want.rows.length);
+      for (let i = 0; i < want.rows.length; i++) {
+        for (let j = 0; j < want.header.length; j++) {
+          expect(Math.abs(got.rows[i]![j]! - want.rows[i]![j]!)).toBeLessThanOrEqual(
+            1e-10 + 1e-6 * Math.abs(want.rows[i]![j]!),
+          );
+        }
+      }
+    },
+  );
+
+  it('simulates the built-in limonene model, and a knockout of MK stops flux below Mev-P', () => {
+    const dir = tempDir('lim');
+    const r = runCli(['simulate', '--model', 'limonene', '--out', join(dir, 'wt.csv'), '--points', '13']);
+    expect(r.code).toBe(0);
+    const wt = parseResultCsv(readFileSync(join(dir, 'wt.csv'), 'utf8'));
+    expect(wt.header[0]).toBe('time');
+    expect(wt.rows).toHaveLength(13);
+    const k = runCli([
+      'simulate',
+      '--model',
+      'limonene',
+      '--enzymes',
+      'MK=0',
+      '--out',
+      join(dir, 'ko.csv'),
+      '--points',
+      '13',
+    ]);
+    expect(k.code).toBe(0);
+    const ko = parseResultCsv(readFileSync(join(dir, 'ko.csv'), 'utf8'));
+    const col = (t: typeof wt, name: string) => t.header.indexOf(name);
+    const last = wt.rows.length - 1;
+    // Without mevalonate kinase, mevalonate piles up and Mev-P is only drained.
+    expect(ko.rows[last]![col(ko, 'Mevalonate')]!).toBeGreaterThan(wt.rows[last]![col(wt, 'Mevalonate')]!);
+    expect(ko.rows[last]![col(ko, 'Mev-P')]!).toBeLessThan(wt.rows[0]![col(wt, 'Mev-P')]! + 1e-12);
+  });
+
+  it('refuses a missing SBML file with one line naming it', () => {
+    const r = runCli([
+      'simulate',
+      '--sbml',
+      '/nonexistent/model.xml',
+      '--settings',
+      '/nonexistent/s.txt',
+      '--out',
+      '/tmp/x.csv',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/\/nonexistent\/model\.xml/);
+  });
+});
+
+describe('kinetica --help', () => {
+  it('documents every command', () => {
+    for (const c of ['demo', 'train', 'predict', 'simulate', 'diagnose', 'knockout', 'bench']) {
+      const r = runCli([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^kinetica ${c}: `));
+      expect(r.stdout).toMatch(/usage: kinetica/);
+    }
+  });
+
+  it('rejects an unknown option naming it, with exit code 2', () => {
+    const r = runCli(['demo', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option --bogus/);
+  });
+});
