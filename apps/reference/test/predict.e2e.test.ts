@@ -50,7 +50,7 @@ describe('kinetica train then predict', () => {
     const lines = original.trim().split('\n');
     expect(lines[0]).toBe('group,time,state,observed,predicted,baseline');
     // 2 states × (200 grid times + measured times not on the grid).
-    const measuredRows = lines.filter((l) => l.split(',')[3] !== '');
+    const measuredRows = lines.slice(1).filter((l) => l.split(',')[3] !== '');
     expect(measuredRows).toHaveLength(2 * 6);
   });
 });
