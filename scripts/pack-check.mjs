@@ -113,7 +113,7 @@ function consume(name, tarballs, work) {
   writeFileSync(
     join(proj, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false },
       files: ['esm.mts', 'cjs.cts'],
     }),
   );
