@@ -7,21 +7,35 @@
 // `--self-test` checks that the checker itself fails on a package whose `exports` points at a
 // missing file. Usage: node scripts/pack-check.mjs [--self-test] [--only name,name]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
 
 function run(cmd, args, cwd, { allowFail = false } = {}) {
   const isJs = cmd.endsWith('.cjs') || cmd.endsWith('.js') || cmd.endsWith('.mjs');
   const res = spawnSync(isJs ? process.execPath : cmd, isJs ? [cmd, ...args] : args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' },
+    env: {
+      ...process.env,
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+      npm_config_update_notifier: 'false',
+    },
   });
   const out = `${res.stdout ?? ''}${res.stderr ?? ''}`;
   if (res.status !== 0 && !allowFail) {
@@ -85,18 +99,32 @@ function consume(name, tarballs, work) {
   const problems = [];
   const proj = join(work, `consumer-${name.replace(/[@/]/g, '_')}`);
   mkdirSync(proj, { recursive: true });
-  writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs], proj);
+  writeFileSync(
+    join(proj, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+  );
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs],
+    proj,
+  );
   const esm = run(
     process.execPath,
-    ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); if (!Object.keys(m).length) { console.error('no exports'); process.exit(1); }`],
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(name)}); if (!Object.keys(m).length) { console.error('no exports'); process.exit(1); }`,
+    ],
     proj,
     { allowFail: true },
   );
   if (!esm.ok) problems.push(`import('${name}') failed: ${esm.out.trim()}`);
   const cjs = run(
     process.execPath,
-    ['-e', `const m = require(${JSON.stringify(name)}); if (!Object.keys(m).length) { console.error('no exports'); process.exit(1); }`],
+    [
+      '-e',
+      `const m = require(${JSON.stringify(name)}); if (!Object.keys(m).length) { console.error('no exports'); process.exit(1); }`,
+    ],
     proj,
     { allowFail: true },
   );
@@ -113,7 +141,14 @@ function consume(name, tarballs, work) {
   writeFileSync(
     join(proj, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false },
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+      },
       files: ['esm.mts', 'cjs.cts'],
     }),
   );
@@ -150,7 +185,9 @@ function selfTest() {
       console.error('pack-check self-test FAILED: a package whose exports point at missing files passed');
       process.exit(1);
     }
-    console.log(`pack-check self-test passed: the broken package was rejected (${problems.length} problem(s))`);
+    console.log(
+      `pack-check self-test passed: the broken package was rejected (${problems.length} problem(s))`,
+    );
     for (const p of problems) console.log(`  expected: ${p.split('\n').slice(0, 3).join(' | ')}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -169,7 +206,8 @@ function main() {
   let failed = 0;
   try {
     for (const p of packages) {
-      if (!existsSync(join(p.dir, 'dist'))) throw new Error(`${p.pkg.name}: no dist/ folder; run the build first`);
+      if (!existsSync(join(p.dir, 'dist')))
+        throw new Error(`${p.pkg.name}: no dist/ folder; run the build first`);
       tarballs.set(p.pkg.name, pack(p.dir, work));
     }
     for (const p of packages) {
@@ -184,7 +222,9 @@ function main() {
         console.error(`✗ ${name} (${secs}s)`);
         for (const pr of problems) console.error(`  ${pr.replace(/\n/g, '\n    ')}`);
       } else {
-        console.log(`✓ ${name}: publint, attw, npm install of the tarball, import, require, TypeScript types (${secs}s)`);
+        console.log(
+          `✓ ${name}: publint, attw, npm install of the tarball, import, require, TypeScript types (${secs}s)`,
+        );
       }
     }
   } finally {
@@ -198,4 +238,3 @@ function main() {
 }
 
 main();
-
