@@ -1,0 +1,109 @@
+import type { TapedModel } from '../integrate/taped-model';
+import type { MLP } from '../mlp/mlp';
+import type { NeuralField } from './neural-ode';
+
+/**
+ * Several trajectories of one neural ODE stacked into a single system (state [x¹; x²; …]),
+ * evaluated in lockstep: the network runs on two samples per weight load (`forwardPairFromTape`,
+ * `backwardPair`). Trajectories that share their observation times train this way in one solve,
+ * as a torchdiffeq user batches them (an adaptive method then takes common steps).
+ */
+export class BatchedNeuralField implements TapedModel {
+  readonly nStates: number;
+  readonly nParams: number;
+  readonly tapeSize: number;
+  readonly tstops: Float64Array;
+  readonly fields: readonly NeuralField[];
+  private readonly n: number;
+  private readonly ts: number;
+  private readonly mlp: MLP;
+  private readonly go: Float64Array[];
+  private readonly gin: Float64Array[];
+  private readonly scratch: Float64Array;
+  private readonly fbuf: Float64Array;
+
+  constructor(fields: readonly NeuralField[]) {
+    if (fields.length === 0) throw new RangeError('BatchedNeuralField: needs at least one trajectory field');
+    const node = fields[0]!.node;
+    for (const f of fields)
+      if (f.node !== node)
+        throw new TypeError('BatchedNeuralField: all fields must come from the same NeuralODE');
+    this.fields = fields;
+    this.mlp = node.mlp;
+    this.n = node.nStates;
+    this.ts = fields[0]!.tapeSize;
+    this.nStates = this.n * fields.length;
+    this.nParams = node.nParams;
+    this.tapeSize = this.ts * fields.length;
+    this.tstops = Float64Array.from(new Set(fields.flatMap((f) => Array.from(f.tstops)))).sort();
+    this.go = fields.map(() => new Float64Array(this.mlp.nOut));
+    this.gin = fields.map(() => new Float64Array(this.mlp.nIn));
+    this.scratch = new Float64Array(this.tapeSize);
+    this.fbuf = new Float64Array(this.nStates);
+  }
+
+  forwardTaped(
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    dydt: Float64Array,
+    tape: Float64Array,
+    off: number,
+  ): void {
+    const { n, ts, fields, mlp } = this;
+    const B = fields.length;
+    for (let b = 0; b < B; b++) fields[b]!.writeInput(t, y, b * n, tape, off + b * ts);
+    let b = 0;
+    for (; b + 1 < B; b += 2) mlp.forwardPairFromTape(p, tape, off + b * ts, off + (b + 1) * ts);
+    if (b < B) mlp.forwardFromTape(p, tape, off + b * ts);
+    for (let k = 0; k < B; k++) fields[k]!.writeOutput(y, k * n, dydt, k * n, tape, off + k * ts);
+  }
+
+  backwardTaped(
+    _t: number,
+    p: Float64Array,
+    tape: Float64Array,
+    off: number,
+    v: Float64Array,
+    vJy: Float64Array,
+    vJp: Float64Array,
+  ): void {
+    const { n, ts, fields, mlp, go, gin } = this;
+    const B = fields.length;
+    for (let b = 0; b < B; b++) fields[b]!.outputCotangent(v, b * n, vJy, b * n, tape, off + b * ts, go[b]!);
+    let b = 0;
+    for (; b + 1 < B; b += 2) {
+      mlp.backwardPair(
+        p,
+        tape,
+        off + b * ts,
+        off + (b + 1) * ts,
+        go[b]!,
+        go[b + 1]!,
+        gin[b]!,
+        gin[b + 1]!,
+        vJp,
+        n,
+      );
+    }
+    if (b < B) mlp.backward(p, tape, off + b * ts, go[b]!, gin[b]!, vJp, true, n);
+    for (let k = 0; k < B; k++) fields[k]!.addInputCotangent(gin[k]!, vJy, k * n);
+  }
+
+  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void {
+    this.forwardTaped(t, y, p, dydt, this.scratch, 0);
+  }
+
+  vjp(
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    v: Float64Array,
+    vJy: Float64Array,
+    vJp: Float64Array,
+  ): void {
+    this.forwardTaped(t, y, p, this.fbuf, this.scratch, 0);
+    vJp.fill(0);
+    this.backwardTaped(t, p, this.scratch, 0, v, vJy, vJp);
+  }
+}

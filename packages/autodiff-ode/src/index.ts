@@ -1,0 +1,59 @@
+/**
+ * @kinetica/autodiff-ode: neural and hybrid ODE vector fields on fused float64 kernels (with a
+ * TensorFlow.js path computing the same functions), and training through ODE solves.
+ */
+export const packageName = '@kinetica/autodiff-ode';
+
+export { ACTIVATIONS, type Activation } from './mlp/activations';
+export { createMLP, MLP, type MLPSpec } from './mlp/mlp';
+export { createRng, type Rng } from './random/rng';
+
+export { useCpuBackend } from './tfjs/backend';
+export { TfjsField, type TfjsFieldOptions } from './tfjs/field';
+export { registerGradients } from './tfjs/gradients';
+export { paramsFromTensors, TfjsMLP } from './tfjs/mlp';
+
+export { type ControlSeries, LinearControls } from './field/controls';
+export { BatchedNeuralField } from './field/batched-field';
+export { HybridModel, type HybridSpec } from './field/hybrid';
+export {
+  NeuralField,
+  NeuralODE,
+  type NeuralODESpec,
+  neuralODE,
+  type NonNegativity,
+} from './field/neural-ode';
+export { type NeuralRatesSpec, neuralRates, stoichiometricNeuralField } from './field/stoichiometric';
+
+export {
+  type FusedForward,
+  type FusedMethod,
+  FusedSolver,
+  type FusedSolveOptions,
+} from './integrate/fused-solver';
+export { isTaped, type ParametricModel, type TapedModel, tapeByRecompute } from './integrate/taped-model';
+
+export { Adam, type AdamState } from './training/adam';
+export { writeFileAtomic } from './training/checkpoint';
+export { fillMissing, fitScaling } from './training/data';
+export { clipGradientNorm, type LearningRateSchedule, learningRateAt } from './training/schedule';
+export { type GradientSettings, SegmentGradient, type SegmentResult } from './training/segment-gradient';
+export {
+  type TrainingTrajectory,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainResult,
+  trainNeuralODE,
+} from './training/train';
+export { loadModel, type NeuralODEJSON, type PredictOptions, TrainedModel } from './training/trained-model';
+export { type LossWeights, TrajectoryLoss } from './training/trajectory-loss';
+
+export { CNF, type CNFOptions, type CNFTrainOptions, gaussianNLL, twoMoons } from './cnf/cnf';
+export { TraceField } from './cnf/trace-field';
+
+export {
+  b1Data,
+  runTrainStepBenchmark,
+  type TrainStepBenchmarkOptions,
+  type TrainStepBenchmarkResult,
+} from './benchmarks/train-step';

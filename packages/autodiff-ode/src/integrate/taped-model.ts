@@ -1,0 +1,89 @@
+/**
+ * What the fused training solver needs from a vector field: f and its VJP, where the forward
+ * evaluation may leave a record (a *tape*) so that the reverse pass does not recompute it.
+ */
+
+/** A parameterised vector field dy/dt = f(t, y, p) with vector–Jacobian products. */
+export interface ParametricModel {
+  /** Number of states. */
+  readonly nStates: number;
+  /** Length of the parameter vector. */
+  readonly nParams: number;
+  /** Write f(t, y, p) into `dydt`. */
+  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void;
+  /** vJy = vᵀ∂f/∂y and vJp = vᵀ∂f/∂p (overwrite). */
+  vjp(
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    v: Float64Array,
+    vJy: Float64Array,
+    vJp: Float64Array,
+  ): void;
+  /** Optional ∂f/∂y, row-major nStates × nStates. */
+  jac?(t: number, y: Float64Array, p: Float64Array, J: Float64Array): void;
+  /** Times where f has kinks or jumps in t (knots of interpolated controls). */
+  readonly tstops?: Float64Array;
+}
+
+/** A model whose forward evaluation can be recorded for a later reverse pass. */
+export interface TapedModel extends ParametricModel {
+  /** Doubles one recorded evaluation needs. */
+  readonly tapeSize: number;
+  /** f(t, y, p) into dydt, recording what `backwardTaped` needs at tape[off …]. */
+  forwardTaped(
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    dydt: Float64Array,
+    tape: Float64Array,
+    off: number,
+  ): void;
+  /**
+   * From a recorded evaluation: vJy = vᵀ∂f/∂y (overwrite) and vJp += vᵀ∂f/∂p (accumulate).
+   */
+  backwardTaped(
+    t: number,
+    p: Float64Array,
+    tape: Float64Array,
+    off: number,
+    v: Float64Array,
+    vJy: Float64Array,
+    vJp: Float64Array,
+  ): void;
+}
+
+export function isTaped(m: ParametricModel): m is TapedModel {
+  return typeof (m as TapedModel).forwardTaped === 'function';
+}
+
+/**
+ * Wrap a plain model so that it can be taped: the tape keeps the stage state, and the reverse
+ * pass calls `vjp` (which re-evaluates f inside the model) and accumulates into vJp.
+ */
+export function tapeByRecompute(m: ParametricModel): TapedModel {
+  if (isTaped(m)) return m;
+  const n = m.nStates;
+  const y = new Float64Array(n);
+  const tmp = new Float64Array(m.nParams);
+  return {
+    nStates: n,
+    nParams: m.nParams,
+    tstops: m.tstops,
+    tapeSize: n,
+    f: (t, yy, p, d) => m.f(t, yy, p, d),
+    vjp: (t, yy, p, v, a, b) => m.vjp(t, yy, p, v, a, b),
+    ...(m.jac
+      ? { jac: (t: number, yy: Float64Array, p: Float64Array, J: Float64Array) => m.jac!(t, yy, p, J) }
+      : {}),
+    forwardTaped(t, yy, p, dydt, tape, off) {
+      for (let i = 0; i < n; i++) tape[off + i] = yy[i]!;
+      m.f(t, yy, p, dydt);
+    },
+    backwardTaped(t, p, tape, off, v, vJy, vJp) {
+      for (let i = 0; i < n; i++) y[i] = tape[off + i]!;
+      m.vjp(t, y, p, v, vJy, tmp);
+      for (let k = 0; k < tmp.length; k++) vJp[k] += tmp[k]!;
+    },
+  };
+}
