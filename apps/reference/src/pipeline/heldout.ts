@@ -8,6 +8,7 @@ import {
   pooledStd,
   scorePrediction,
 } from '../protocol';
+import { CliError, ExitCode } from '../io/errors';
 import type { HeldOutResult } from '../report/heldout';
 import { fitNeuralOde, type NeuralFitOptions, type NeuralOdeFit } from './neural';
 
@@ -141,12 +142,18 @@ export function evaluateHeldOut(
     const g = groupByName(dataset, name);
     const traj = groupOnGrid(dataset, g, states, controls, grid);
     const x0 = traj.states.map((s) => s[0]!);
-    let s = performance.now();
-    const predicted = fit.predict(x0, traj.controls, grid);
-    nodeMs += performance.now() - s;
-    s = performance.now();
+    let predicted: Float64Array[];
+    try {
+      predicted = fit.predict(x0, traj.controls, grid);
+    } catch (err) {
+      throw new CliError(
+        `neural ODE prediction of group ${name} failed: ${(err as Error).message}`,
+        ExitCode.failure,
+      );
+    }
     const base = predictBaseline(baseline, x0, grid, traj.controls);
-    baseMs += performance.now() - s;
+    nodeMs += medianMs(() => fit.predict(x0, traj.controls, grid));
+    baseMs += medianMs(() => predictBaseline(baseline, x0, grid, traj.controls));
     const measured = measuredStates(dataset, g, states);
     const scores = scorePrediction(measured, grid, predicted, trainScale);
     const baselineScores = scorePrediction(measured, grid, base, trainScale);
@@ -174,6 +181,18 @@ export function evaluateHeldOut(
       baselineInferenceMsPerTrajectory: baseMs / nTest,
     },
   };
+}
+
+/** Median wall time of a few warm calls (the first call above has already paid for JIT compilation). */
+function medianMs(call: () => unknown, repeats = 5): number {
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    call();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[repeats >> 1]!;
 }
 
 /** metrics.json in the contract's layout. */

@@ -1,22 +1,52 @@
 import {
+  type Activation,
   type FusedMethod,
+  type LearningRateSchedule,
   loadModel,
   type NeuralODEJSON,
+  type NonNegativity,
+  type PredictOptions,
   type TrainedModel,
   trainNeuralODE,
 } from '@kinetica/autodiff-ode';
 import type { GridTrajectory } from '../baseline/costello-martin';
 
-/** Settings of the neural ODE the app trains (everything else keeps autodiff-ode's defaults). */
+/**
+ * Settings of the neural ODE the app trains. The defaults are the ones chosen by
+ * cross-validation on the limonene training strains only (docs/reproduction.md); everything not
+ * named here keeps autodiff-ode's defaults.
+ */
 export interface NeuralFitOptions {
   seed: number;
   epochs?: number;
   method?: string;
   grad?: string;
   hidden?: number[];
+  activation?: Activation;
   lr?: number;
+  schedule?: LearningRateSchedule;
+  nonnegative?: NonNegativity;
+  /**
+   * 'log': the network sees log(1 + u) instead of the protein levels u, for every control that is
+   * never negative in the training data (others stay linear). Levels span orders of magnitude
+   * between strains, so a held-out strain's controls stay closer to the training range.
+   */
+  controlTransform?: ControlTransform;
+  /**
+   * Clamp each (transformed) control to the range it spans in the training data, as the
+   * baseline's trees do implicitly: a held-out strain's field never sees inputs beyond it.
+   */
+  clampControls?: boolean;
+  /** Initial weights ~ N(0, weightStd²) instead of Glorot. */
+  weightStd?: number;
+  /** Multiple shooting: segments of this many grid intervals, tied by a continuity penalty. */
+  shooting?: { segmentLength: number; continuityWeight?: number };
+  /** Members trained from seeds seed, seed+1, …; the fit predicts their mean. */
+  ensemble?: number;
   onProgress?: (message: string, fraction: number) => void;
 }
+
+export type ControlTransform = 'none' | 'log';
 
 /** A fitted (or loaded) neural ODE as the held-out pipeline uses it. */
 export interface NeuralOdeFit {
@@ -26,16 +56,77 @@ export interface NeuralOdeFit {
   toJSON(): unknown;
 }
 
+/**
+ * model.json's `neural` entry: the members (one unless ensembling) and how predictions integrate.
+ * Models trained with rk4 on the grid predict with the same rk4 steps on the same grid, so the
+ * prediction is the very discretisation that was fitted (and costs 4 evaluations per interval).
+ */
+interface NeuralFitJSON {
+  format: 'kinetica-neural-fit';
+  predict: PredictOptions;
+  controls: ControlInput;
+  members: NeuralODEJSON[];
+}
+
 const METHODS = ['rk4', 'dopri5', 'euler', 'map'];
 
-function wrap(model: TrainedModel, lossHistory: number[]): NeuralOdeFit {
+export const NEURAL_DEFAULTS = {
+  epochs: 300,
+  hidden: [64, 64],
+  activation: 'tanh' as Activation,
+  ensemble: 1,
+  controlTransform: 'log' as ControlTransform,
+  clampControls: false,
+};
+
+/**
+ * How protein levels become network inputs: `log[i]` marks controls fed as log(1 + max(u, 0))
+ * (a level measured below zero is noise around zero); `range` clamps them after that transform.
+ */
+interface ControlInput {
+  log: boolean[];
+  range: { lo: number[]; hi: number[] } | null;
+}
+
+const LINEAR: ControlInput = { log: [], range: null };
+
+/** Control rows on the grid, as the network sees them. */
+function controlRows(controls: Float64Array[], n: number, input: ControlInput): number[][] {
+  const r = input.range;
+  return Array.from({ length: n }, (_, k) =>
+    controls.map((c, i) => {
+      const v = input.log[i] ? Math.log1p(Math.max(c[k]!, 0)) : c[k]!;
+      return r ? Math.min(r.hi[i]!, Math.max(r.lo[i]!, v)) : v;
+    }),
+  );
+}
+
+function wrap(
+  models: TrainedModel[],
+  predict: PredictOptions,
+  input: ControlInput,
+  lossHistory: number[],
+): NeuralOdeFit {
   return {
     lossHistory,
-    toJSON: () => model.toJSON(),
+    toJSON: (): NeuralFitJSON => ({
+      format: 'kinetica-neural-fit',
+      predict,
+      controls: input,
+      members: models.map((m) => m.toJSON()),
+    }),
     predict(x0, controls, grid) {
-      const values = Array.from(grid, (_, k) => controls.map((c) => c[k]!));
-      const ys = model.predict(x0, { times: grid, values }, grid);
-      return Array.from({ length: x0.length }, (_, j) => Float64Array.from(ys, (y) => y[j]!));
+      const values = controlRows(controls, grid.length, input);
+      const out = Array.from({ length: x0.length }, () => new Float64Array(grid.length));
+      const w = 1 / models.length;
+      for (const model of models) {
+        const ys = model.predict(x0, { times: grid, values }, grid, predict);
+        for (let k = 0; k < ys.length; k++) {
+          const y = ys[k]!;
+          for (let j = 0; j < x0.length; j++) out[j]![k]! += w * y[j]!;
+        }
+      }
+      return out;
     },
   };
 }
@@ -48,33 +139,79 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   const grad = options.grad ?? 'backprop';
   if (grad !== 'backprop' && grad !== 'adjoint')
     throw new RangeError(`--grad must be backprop or adjoint; got '${grad}'`);
-  const epochs = options.epochs ?? 300;
-  const trajectories = train.map((tr) => ({
+  const epochs = options.epochs ?? NEURAL_DEFAULTS.epochs;
+  const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
+  if (!Number.isInteger(members) || members < 1)
+    throw new RangeError(`ensemble must be a positive integer; got ${members}`);
+  const controlTransform = options.controlTransform ?? NEURAL_DEFAULTS.controlTransform;
+  if (controlTransform !== 'none' && controlTransform !== 'log')
+    throw new RangeError(`controlTransform must be none or log; got '${controlTransform}'`);
+  const m = train[0]?.controls.length ?? 0;
+  const input: ControlInput = {
+    log: Array.from(
+      { length: m },
+      (_, i) => controlTransform === 'log' && train.every((tr) => tr.controls[i]!.every((v) => !(v < 0))),
+    ),
+    range: null,
+  };
+  const rows = train.map((tr) => controlRows(tr.controls, tr.t.length, input));
+  if (options.clampControls ?? NEURAL_DEFAULTS.clampControls) {
+    const lo = new Array<number>(m).fill(Number.POSITIVE_INFINITY);
+    const hi = new Array<number>(m).fill(Number.NEGATIVE_INFINITY);
+    for (const tr of rows)
+      for (const row of tr)
+        row.forEach((v, i) => {
+          lo[i] = Math.min(lo[i]!, v);
+          hi[i] = Math.max(hi[i]!, v);
+        });
+    input.range = { lo, hi };
+  }
+  const trajectories = train.map((tr, i) => ({
     times: tr.t,
     states: Array.from(tr.t, (_, k) => tr.states.map((s) => s[k]!)),
-    controls: { times: tr.t, values: Array.from(tr.t, (_, k) => tr.controls.map((c) => c[k]!)) },
+    controls: { times: tr.t, values: rows[i]! },
   }));
-  const result = trainNeuralODE({
-    trajectories,
-    hidden: options.hidden ?? [64, 64],
-    activation: 'tanh',
-    method: method as FusedMethod,
-    grad,
-    epochs,
-    ...(options.lr !== undefined ? { lr: options.lr } : {}),
-    seed: options.seed,
-    onProgress: (p) =>
-      options.onProgress?.(
-        `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toExponential(3)}`,
-        p.epoch / p.epochs,
-      ),
-  });
-  return wrap(
-    result.model,
-    result.history.map((h) => h.loss),
-  );
+  const models: TrainedModel[] = [];
+  const lossHistory = new Array<number>(epochs).fill(0);
+  for (let e = 0; e < members; e++) {
+    const result = trainNeuralODE({
+      trajectories,
+      hidden: options.hidden ?? NEURAL_DEFAULTS.hidden,
+      activation: options.activation ?? NEURAL_DEFAULTS.activation,
+      method: method as FusedMethod,
+      grad,
+      epochs,
+      ...(options.lr !== undefined ? { lr: options.lr } : {}),
+      ...(options.schedule ? { schedule: options.schedule } : {}),
+      ...(options.nonnegative ? { nonnegative: options.nonnegative } : {}),
+      ...(options.weightStd !== undefined ? { weightStd: options.weightStd } : {}),
+      ...(options.shooting ? { shooting: options.shooting } : {}),
+      seed: options.seed + e,
+      onProgress: (p) =>
+        options.onProgress?.(
+          `${members > 1 ? `member ${e + 1}/${members} ` : ''}epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toExponential(3)}`,
+          (e + (p.epoch + 1) / p.epochs) / members,
+        ),
+    });
+    models.push(result.model);
+    // The loss curve shown is the members' mean per epoch.
+    result.history.forEach((h, i) => {
+      lossHistory[i]! += h.loss / members;
+    });
+  }
+  const predict: PredictOptions = method === 'rk4' ? { method: 'rk4', substeps: 1 } : {};
+  return wrap(models, predict, input, lossHistory);
 }
 
 export function loadNeuralOde(json: unknown): NeuralOdeFit {
-  return wrap(loadModel(json as NeuralODEJSON), []);
+  const obj = json as Partial<NeuralFitJSON> | undefined;
+  if (obj?.format !== 'kinetica-neural-fit') return wrap([loadModel(json as NeuralODEJSON)], {}, LINEAR, []);
+  if (!Array.isArray(obj.members) || obj.members.length === 0)
+    throw new TypeError('model.json: the neural fit has no members');
+  return wrap(
+    obj.members.map((m) => loadModel(m)),
+    obj.predict ?? {},
+    obj.controls ?? LINEAR,
+    [],
+  );
 }
