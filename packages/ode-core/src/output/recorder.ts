@@ -37,6 +37,8 @@ export class OutputRecorder implements StepRecorder {
   private readonly gPrev: Float64Array;
   private readonly eventLog: EventRecord[] = [];
   private readonly yTmp: Float64Array;
+  private block: Float64Array;
+  private blockUsed = 0;
   private tLast: number;
   private stoppedAtEvent = false;
   /** The interpolant of the step being recorded, read by the event functions along it. */
@@ -51,6 +53,7 @@ export class OutputRecorder implements StepRecorder {
     this.tEnd = cfg.t1;
     this.tLast = cfg.t0;
     this.yTmp = new Float64Array(cfg.n);
+    this.block = new Float64Array(0);
     this.gPrev = new Float64Array(cfg.events.length);
     for (let k = 0; k < cfg.events.length; k++) this.gPrev[k] = cfg.events[k]!.g(cfg.t0, cfg.y0);
     this.gAlong = cfg.events.map((ev) => (t: number) => {
@@ -107,7 +110,7 @@ export class OutputRecorder implements StepRecorder {
         if (ts === tStop) {
           this.push(ts, yStop);
         } else {
-          const y = new Float64Array(this.cfg.n);
+          const y = this.row();
           interpolant.evaluate(ts, y);
           this.ts.push(ts);
           this.ys.push(y);
@@ -140,7 +143,25 @@ export class OutputRecorder implements StepRecorder {
 
   private push(t: number, y: Float64Array): void {
     this.ts.push(t);
-    this.ys.push(y.slice());
+    const row = this.row();
+    row.set(y);
+    this.ys.push(row);
+  }
+
+  /**
+   * A fresh output row, carved out of a pooled block: allocating one small typed array per
+   * output point dominates the cost of solves with tens of thousands of output times.
+   */
+  private row(): Float64Array {
+    const n = this.cfg.n;
+    if (this.blockUsed + n > this.block.length) {
+      const rows = Math.min(4096, Math.max(16, this.ys.length));
+      this.block = new Float64Array(rows * n);
+      this.blockUsed = 0;
+    }
+    const r = this.block.subarray(this.blockUsed, this.blockUsed + n);
+    this.blockUsed += n;
+    return r;
   }
 
   /**
