@@ -22,6 +22,9 @@ export interface TrainStepBenchmarkResult {
   grad: string;
   /** Process CPU time per step (less sensitive than wall time to other load on the machine). */
   cpu_ms_per_step: number;
+  /** Fastest and median timed step (wall): the machine's speed swings over seconds. */
+  min_ms_per_step: number;
+  median_ms_per_step: number;
 }
 
 /** B1's synthetic data: 2 trajectories, 6 states, 9 controls on 200 points over [0, 72] h. */
@@ -95,16 +98,24 @@ export function runTrainStepBenchmark(options: TrainStepBenchmarkOptions): Train
   };
   for (let i = 0; i < (options.warmup ?? 3); i++) step();
   nfev = 0;
+  const each = new Float64Array(steps);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
+  for (let i = 0; i < steps; i++) {
+    const ti = performance.now();
+    step();
+    each[i] = performance.now() - ti;
+  }
   const ms = (performance.now() - t0) / steps;
   const c = process.cpuUsage(c0);
+  each.sort();
   return {
     ms_per_step: ms,
     nfe_per_step: nfev / steps,
     method,
     grad,
     cpu_ms_per_step: (c.user + c.system) / 1000 / steps,
+    min_ms_per_step: each[0]!,
+    median_ms_per_step: each[steps >> 1]!,
   };
 }

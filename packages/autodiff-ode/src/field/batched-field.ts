@@ -1,5 +1,6 @@
 import type { TapedModel } from '../integrate/taped-model';
 import type { MLP } from '../mlp/mlp';
+import { WasmPairMLP } from '../mlp/wasm-pair';
 import type { NeuralField } from './neural-ode';
 
 /**
@@ -21,6 +22,10 @@ export class BatchedNeuralField implements TapedModel {
   private readonly gin: Float64Array[];
   private readonly scratch: Float64Array;
   private readonly fbuf: Float64Array;
+  /** The pair passes on WebAssembly SIMD (null where unavailable), used inside a solver's
+   * `beginParams` … `endParams` bracket for the parameters given there. */
+  private readonly wasm: WasmPairMLP | null;
+  private wasmParams: Float64Array | null = null;
 
   constructor(fields: readonly NeuralField[]) {
     if (fields.length === 0) throw new RangeError('BatchedNeuralField: needs at least one trajectory field');
@@ -40,6 +45,19 @@ export class BatchedNeuralField implements TapedModel {
     this.gin = fields.map(() => new Float64Array(this.mlp.nIn));
     this.scratch = new Float64Array(this.tapeSize);
     this.fbuf = new Float64Array(this.nStates);
+    this.wasm = fields.length > 1 ? WasmPairMLP.create(this.mlp) : null;
+  }
+
+  beginParams(p: Float64Array): void {
+    if (this.wasm === null) return;
+    this.wasm.load(p);
+    this.wasmParams = p;
+  }
+
+  endParams(vJp: Float64Array | null): void {
+    if (this.wasmParams === null) return;
+    if (vJp) this.wasm!.addGradient(vJp);
+    this.wasmParams = null;
   }
 
   forwardTaped(
@@ -54,7 +72,11 @@ export class BatchedNeuralField implements TapedModel {
     const B = fields.length;
     for (let b = 0; b < B; b++) fields[b]!.writeInput(t, y, b * n, tape, off + b * ts);
     let b = 0;
-    for (; b + 1 < B; b += 2) mlp.forwardPairFromTape(p, tape, off + b * ts, off + (b + 1) * ts);
+    const wasm = p === this.wasmParams ? this.wasm : null;
+    for (; b + 1 < B; b += 2) {
+      if (wasm) wasm.forwardPair(p, tape, off + b * ts, off + (b + 1) * ts);
+      else mlp.forwardPairFromTape(p, tape, off + b * ts, off + (b + 1) * ts);
+    }
     if (b < B) mlp.forwardFromTape(p, tape, off + b * ts);
     for (let k = 0; k < B; k++) fields[k]!.writeOutput(y, k * n, dydt, k * n, tape, off + k * ts);
   }
@@ -72,6 +94,20 @@ export class BatchedNeuralField implements TapedModel {
     const B = fields.length;
     for (let b = 0; b < B; b++) fields[b]!.outputCotangent(v, b * n, vJy, b * n, tape, off + b * ts, go[b]!);
     let b = 0;
+    const wasm = p === this.wasmParams ? this.wasm : null;
+    for (; wasm && b + 1 < B; b += 2) {
+      wasm.backwardPair(
+        tape,
+        off + b * ts,
+        off + (b + 1) * ts,
+        go[b]!,
+        go[b + 1]!,
+        gin[b]!,
+        gin[b + 1]!,
+        vJp,
+        n,
+      );
+    }
     for (; b + 1 < B; b += 2) {
       mlp.backwardPair(
         p,

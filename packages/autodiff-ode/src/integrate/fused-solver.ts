@@ -151,10 +151,15 @@ export class FusedSolver {
       Y[i] = y[i]!;
     }
     this.outStep[0] = 0;
-    const res = this.tableau.fsal
-      ? this.forwardAdaptive(p, times, record)
-      : this.forwardFixed(p, times, record);
-    return { ...res, Y };
+    this.model.beginParams?.(p);
+    try {
+      const res = this.tableau.fsal
+        ? this.forwardAdaptive(p, times, record)
+        : this.forwardFixed(p, times, record);
+      return { ...res, Y };
+    } finally {
+      this.model.endParams?.(null);
+    }
   }
 
   private forwardFixed(p: Float64Array, times: ArrayLike<number>, record: boolean) {
@@ -386,6 +391,22 @@ export class FusedSolver {
    */
   backward(p: Float64Array, dLdY: Float64Array, dp: Float64Array, dy0: Float64Array): number {
     const n = this.n;
+    const lam = this.lam;
+    const oi = this.nOut - 1;
+    for (let c = 0; c < n; c++) lam[c] = dLdY[oi * n + c]!;
+    this.model.beginParams?.(p);
+    try {
+      this.reverseSteps(p, dLdY, dp, oi - 1);
+    } finally {
+      this.model.endParams?.(dp);
+    }
+    dy0.set(lam);
+    return this.nSteps * this.sTape;
+  }
+
+  /** The reverse sweep over the recorded steps: λ (in `lam`) back to y0, dL/dp into dp. */
+  private reverseSteps(p: Float64Array, dLdY: Float64Array, dp: Float64Array, oi: number): void {
+    const n = this.n;
     const tb = this.tableau;
     const s = tb.s;
     const st = this.sTape;
@@ -393,10 +414,6 @@ export class FusedSolver {
     const per = st * ts;
     const lam = this.lam;
     const abar = this.abar;
-    let nvjp = 0;
-    let oi = this.nOut - 1;
-    for (let c = 0; c < n; c++) lam[c] = dLdY[oi * n + c]!;
-    oi--;
     for (let k = this.nSteps - 1; k >= 0; k--) {
       const t = this.stepT[k]!;
       const h = this.stepH[k]!;
@@ -413,7 +430,6 @@ export class FusedSolver {
           for (let c = 0; c < n; c++) abar[c] += f * wj[c]!;
         }
         this.model.backwardTaped(t + tb.c[i]! * h, p, this.tapes, base + i * ts, abar, this.w[i]!, dp);
-        nvjp++;
       }
       for (let i = 0; i < st; i++) {
         const wi = this.w[i]!;
@@ -428,7 +444,5 @@ export class FusedSolver {
       for (let c = 0; c < n; c++) lam[c] += dLdY[oi * n + c]!;
       oi--;
     }
-    dy0.set(lam);
-    return nvjp;
   }
 }

@@ -51,6 +51,14 @@ export interface TapedModel extends ParametricModel {
     vJy: Float64Array,
     vJp: Float64Array,
   ): void;
+  /**
+   * Optional: a solver brackets each forward solve and each reverse sweep with `beginParams(p)`
+   * and `endParams`, and p does not change in between, so the model may work from a prepared
+   * copy of p (such as weights in WebAssembly memory) and hold back vJp contributions of
+   * `backwardTaped`; `endParams(vJp)` adds what it held back (vJp is null after a forward solve).
+   */
+  beginParams?(p: Float64Array): void;
+  endParams?(vJp: Float64Array | null): void;
 }
 
 export function isTaped(m: ParametricModel): m is TapedModel {

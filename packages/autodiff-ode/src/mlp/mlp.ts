@@ -34,8 +34,10 @@ export class MLP {
   readonly weightOffset: Int32Array;
   /** Offset of b_l in p. */
   readonly biasOffset: Int32Array;
-  private readonly zOff: Int32Array;
-  private readonly aOff: Int32Array;
+  /** Tape offset of layer l's pre-activation z_l (l = 0 … nLayers−1). */
+  readonly zOff: Int32Array;
+  /** Tape offset of the input (l = 0) and of each layer's activation a_l (l = 1 … nLayers). */
+  readonly aOff: Int32Array;
   private readonly tape: Float64Array;
   private readonly d0: Float64Array;
   private readonly d1: Float64Array;
