@@ -1,0 +1,46 @@
+export { solve, stiffMethodNames } from './solve';
+export { auto } from './auto';
+export type { AutoOptions } from './auto';
+export { radau5 } from './implicit/radau5';
+export type { Radau5Options } from './implicit/radau5';
+export { bdf } from './implicit/bdf';
+export type { BdfSettings } from './implicit/bdf';
+export { integrateRosenbrock, RosenbrockIntegrator } from './rosenbrock/integrate';
+export type { StepOutcome } from './rosenbrock/integrate';
+export { rodas5Stepper } from './rosenbrock/rodas5';
+export { ros23Stepper } from './rosenbrock/ros23';
+export type { RosenbrockFactory, RosenbrockStepper } from './rosenbrock/scheme';
+export { DenseLU } from './linalg/dense-lu';
+export { ComplexDenseLU } from './linalg/complex-dense-lu';
+export { BandedLU, ComplexBandedLU } from './linalg/banded-lu';
+export { SparsityPattern } from './linalg/sparsity-pattern';
+export { reverseCuthillMcKee } from './linalg/rcm';
+export { DenseSolver, ComplexDenseSolver } from './linalg/dense-solver';
+export { BandOrdering, SparseSolver, ComplexSparseSolver } from './linalg/sparse-solver';
+export { SparseLU } from './linalg/sparse-lu';
+export { SparseLUSolver, ComplexSparseLUSolver } from './linalg/sparse-lu-solver';
+export { minimumDegreeOrder } from './linalg/minimum-degree';
+export { selectLinearAlgebra } from './linalg/select';
+export type { LinearAlgebra } from './linalg/select';
+export type { ComplexLinearSolver, JacobianLayout, LinearSolver } from './linalg/linear-solver';
+export { AnalyticJacobian, FiniteDifferenceJacobian } from './jacobian/jacobian';
+export type { JacobianEvaluator } from './jacobian/jacobian';
+export { groupColumns } from './jacobian/coloring';
+export { setupNewtonAlgebra } from './jacobian/setup';
+export type { NewtonAlgebra } from './jacobian/setup';
+export { timeDerivative } from './jacobian/time-derivative';
+export {
+  blockRober,
+  e5,
+  hires,
+  massAction,
+  mescd,
+  orego,
+  pollu,
+  rober,
+  scd,
+  testProblems,
+  vdpol,
+  vdpolUnscaled,
+} from './testset/index';
+export type { MassActionReaction, TestProblem } from './testset/index';

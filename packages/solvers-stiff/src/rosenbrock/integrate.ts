@@ -1,0 +1,181 @@
+import {
+  initialStepSize,
+  isFiniteVector,
+  PIController,
+  type PreparedSolve,
+  type Solution,
+  scaledErrorNorm,
+} from '@kinetica/ode-core';
+import { setupNewtonAlgebra } from '../jacobian/setup';
+import { reachesStop } from '../landing';
+import type { JacobianEvaluator } from '../jacobian/jacobian';
+import { timeDerivative } from '../jacobian/time-derivative';
+import type { LinearSolver } from '../linalg/linear-solver';
+import type { RosenbrockFactory, RosenbrockStepper } from './scheme';
+
+const MAX_SINGULAR = 5;
+
+/** Outcome of one attempted step: keep going, reached the end (or a terminal event), or failed (message). */
+export type StepOutcome = 'accepted' | 'rejected' | 'done' | { failed: string };
+
+/**
+ * Adaptive loop shared by the Rosenbrock–Wanner methods: a fresh Jacobian and ∂f/∂t at every
+ * accepted point (Rosenbrock order conditions need the exact Jacobian; rejected attempts reuse
+ * it), one LU per attempt, PI step-size control on the embedded error, exact landing on tstops.
+ * State (t, y, f(t, y), h) is public so that 'auto' can hand it over to and from an explicit method.
+ */
+export class RosenbrockIntegrator {
+  readonly stepper: RosenbrockStepper;
+  readonly jacobian: JacobianEvaluator;
+  t: number;
+  y: Float64Array;
+  /** f(t, y), kept current. */
+  fy: Float64Array;
+  /** Magnitude of the next step. */
+  h: number;
+  private readonly prep: PreparedSolve;
+  private readonly W: LinearSolver;
+  private readonly controller: PIController;
+  private yNew: Float64Array;
+  private readonly err: Float64Array;
+  private readonly dT: Float64Array;
+  private readonly work: Float64Array;
+  private stop: number;
+  private needJac = true;
+  private nsing = 0;
+  private why = '';
+
+  constructor(prep: PreparedSolve, factory: RosenbrockFactory) {
+    const { n, f } = prep;
+    this.prep = prep;
+    this.stepper = factory(n, f);
+    const { algebra, jacobian } = setupNewtonAlgebra(prep);
+    this.jacobian = jacobian;
+    this.W = algebra.real();
+    this.controller = new PIController(this.stepper.errorOrder, prep.controller);
+    this.t = prep.t0;
+    this.y = prep.y0.slice();
+    this.fy = new Float64Array(n);
+    this.yNew = new Float64Array(n);
+    this.err = new Float64Array(n);
+    this.dT = new Float64Array(n);
+    this.work = new Float64Array(n);
+    this.stop = prep.recorder.nextStop(this.t);
+    this.h = 0;
+  }
+
+  /** Evaluate f at the start and pick the first step; returns false when f is not finite there. */
+  start(): boolean {
+    const { prep, stepper } = this;
+    prep.f(this.t, this.y, this.fy);
+    if (!isFiniteVector(this.fy)) return false;
+    this.h = Math.min(
+      prep.h0 ??
+        initialStepSize(
+          prep.f,
+          this.t,
+          this.y,
+          this.fy,
+          stepper.errorOrder,
+          prep.rtol,
+          prep.atol,
+          prep.direction,
+          prep.hmax,
+          {
+            y1: this.yNew,
+            f1: this.err,
+          },
+        ),
+      prep.hmax,
+    );
+    return true;
+  }
+
+  /** Continue from a state reached by another method (fresh Jacobian, fresh error history). */
+  resume(t: number, y: Float64Array, fy: Float64Array, h: number): void {
+    this.t = t;
+    this.y.set(y);
+    this.fy.set(fy);
+    this.h = Math.min(h, this.prep.hmax);
+    this.stop = this.prep.recorder.nextStop(t);
+    this.needJac = true;
+    this.controller.reset();
+  }
+
+  /** Attempt one step and record it when accepted. */
+  step(): StepOutcome {
+    const { prep, stepper, jacobian, err } = this;
+    const dT = this.dT;
+    const W = this.W;
+    const controller = this.controller;
+    const { n, f, stats, recorder, direction: dir, hmax, maxSteps, rtol, atol } = prep;
+    const t = this.t;
+    if (stats.nsteps >= maxSteps) return { failed: `maxSteps (${maxSteps}) reached at t=${t}` };
+    let hs = dir * this.h;
+    const landing = reachesStop(t, hs, this.stop, dir);
+    if (landing) hs = this.stop - t;
+    if (Math.abs(hs) <= 16 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE))
+      return { failed: `step size underflow at t=${t}${this.why ? ` (${this.why})` : ''}` };
+    if (this.needJac) {
+      jacobian.evaluate(t, this.y, this.fy, hs);
+      timeDerivative(f, t, this.y, this.fy, hs, dT, this.work);
+      this.needJac = false;
+    }
+    stats.nlu++;
+    stats.nsteps++;
+    if (!W.factor(1 / (hs * stepper.gamma), jacobian.J)) {
+      if (++this.nsing >= MAX_SINGULAR)
+        return { failed: `singular iteration matrix (${this.nsing} times in a row) at t=${t}` };
+      stats.nreject++;
+      this.h = 0.5 * Math.abs(hs);
+      return 'rejected';
+    }
+    this.nsing = 0;
+    const y = this.y;
+    const yNew = this.yNew;
+    stepper.attempt(t, y, this.fy, dT, hs, W, yNew, err);
+    let errNorm = scaledErrorNorm(err, y, yNew, atol, rtol);
+    if (!Number.isFinite(errNorm) || !isFiniteVector(yNew)) {
+      errNorm = Number.POSITIVE_INFINITY;
+      this.why = 'NaN or Inf in f';
+    }
+    if (!controller.accept(errNorm)) {
+      stats.nreject++;
+      if (this.why === '') this.why = 'error test failed repeatedly';
+      this.h = Math.abs(controller.propose(hs, errNorm));
+      return 'rejected';
+    }
+    const tNew = landing ? this.stop : t + hs;
+    stepper.accept(t, hs, y, yNew);
+    if (prep.nonnegative) for (let i = 0; i < n; i++) if (yNew[i]! < 0) yNew[i] = 0;
+    stats.naccept++;
+    this.t = tNew;
+    this.y = yNew;
+    this.yNew = y;
+    this.why = '';
+    this.needJac = true;
+    this.h = Math.min(Math.abs(controller.propose(hs, errNorm)), hmax);
+    if (!recorder.step(t, tNew, yNew, stepper.interpolant)) return 'done';
+    if (stepper.fsal !== undefined && !prep.nonnegative) this.fy.set(stepper.fsal);
+    else f(tNew, yNew, this.fy);
+    if (!isFiniteVector(this.fy)) return { failed: `NaN or Inf in f at t=${tNew}` };
+    if (landing) {
+      if (tNew === prep.t1) return 'done';
+      this.stop = recorder.nextStop(tNew);
+      controller.reset();
+    }
+    return 'accepted';
+  }
+}
+
+/** Solve a prepared problem with one Rosenbrock method. */
+export function integrateRosenbrock(prep: PreparedSolve, factory: RosenbrockFactory): Solution {
+  const integ = new RosenbrockIntegrator(prep, factory);
+  const method = integ.stepper.name;
+  if (!integ.start()) return prep.recorder.finish('failed', `NaN or Inf in f at t=${prep.t0}`, method);
+  for (;;) {
+    const outcome = integ.step();
+    if (outcome === 'done') return prep.recorder.finish('success', '', method);
+    if (typeof outcome === 'object') return prep.recorder.finish('failed', outcome.failed, method);
+  }
+}
