@@ -11,9 +11,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export function kineticaVitestConfig(options: { testTimeout?: number } = {}) {
   return defineConfig({
     resolve: {
-      alias: [
-        { find: /^@kinetica\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
-      ],
+      alias: [{ find: /^@kinetica\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
     },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -90,7 +90,9 @@ export class BatchedNeuralField implements TapedModel {
     vJy: Float64Array,
     vJp: Float64Array,
   ): void {
-    const { n, ts, fields, mlp, go, gin } = this;
+    const { n, ts, fields, mlp } = this;
+    const go = this.go;
+    const gin = this.gin;
     const B = fields.length;
     for (let b = 0; b < B; b++) fields[b]!.outputCotangent(v, b * n, vJy, b * n, tape, off + b * ts, go[b]!);
     let b = 0;
