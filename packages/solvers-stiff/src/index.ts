@@ -8,6 +8,7 @@ export type { BdfSettings } from './implicit/bdf';
 export { integrateRosenbrock, RosenbrockIntegrator } from './rosenbrock/integrate';
 export type { StepOutcome } from './rosenbrock/integrate';
 export { rodas5Stepper } from './rosenbrock/rodas5';
+export { RODAS5P_TABLEAU } from './rosenbrock/rodas5p-tableau';
 export { ros23Stepper } from './rosenbrock/ros23';
 export type { RosenbrockFactory, RosenbrockStepper } from './rosenbrock/scheme';
 export { DenseLU } from './linalg/dense-lu';

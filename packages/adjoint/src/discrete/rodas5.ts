@@ -1,5 +1,5 @@
 import { initialStepSize } from '@kinetica/ode-core';
-import { DenseLU } from '@kinetica/solvers-stiff';
+import { DenseLU, RODAS5P_TABLEAU } from '@kinetica/solvers-stiff';
 import { ModelJacobians } from '../model/jacobians';
 import type { GradientProblem } from '../problem';
 import { failResult, newResult } from '../result';
@@ -9,39 +9,16 @@ import { ObservationTape } from './observation-tape';
 import { StepTape } from './step-tape';
 
 /**
- * Rodas5P (Steinebach 2023, BIT 63:27), the coefficients solvers-stiff's 'rodas5' uses
- * (OrdinaryDiffEq.jl), written as u_s = y + Σ Â_sj k_j, (I/(hγ) − J) k_s = f(t + c_s h, u_s)
+ * Rodas5P (Steinebach 2023, BIT 63:27), with the coefficients solvers-stiff's 'rodas5' uses
+ * (its exported RODAS5P_TABLEAU), written as u_s = y + Σ Â_sj k_j, (I/(hγ) − J) k_s = f(t + c_s h, u_s)
  * + h d_s ∂f/∂t + Σ (Ĉ_sj/h) k_j, y_{n+1} = y + Σ b_s k_s, error estimate k_8.
  */
-const GAMMA = 0.21193756319429014;
-const S = 8;
-const A_ROWS = [
-  [3.0],
-  [2.849394379747939, 0.45842242204463923],
-  [-6.954028509809101, 2.489845061869568, -10.358996098473584],
-  [2.8029986275628964, 0.5072464736228206, -0.3988312541770524, -0.04721187230404641],
-  [-7.502846399306121, 2.561846144803919, -11.627539656261098, -0.18268767659942256, 0.030198172008377946],
-];
-const C_ROWS = [
-  [-14.155112264123755],
-  [-17.97296035885952, -2.859693295451294],
-  [147.12150275711716, -1.41221402718213, 71.68940251302358],
-  [165.43517024871676, -0.4592823456491126, 42.90938336958603, -5.961986721573306],
-  [24.854864614690072, -3.0009227002832186, 47.4931110020768, 5.5814197821558125, -0.6610691825249471],
-  [
-    30.91273214028599, -3.1208243349937974, 77.79954646070892, 34.28646028294783, -19.097331116725623,
-    -28.087943162872662,
-  ],
-  [
-    37.80277123390563, -3.2571969029072276, 112.26918849496327, 66.9347231244047, -40.06618937091002,
-    -54.66780262877968, -9.48861652309627,
-  ],
-];
-const CT = [0, 0.6358126895828704, 0.4095798393397535, 0.9769306725060716, 0.4288403609558664, 1, 1, 1];
-const D = [
-  0.21193756319429014, -0.42387512638858027, -0.3384627126235924, 1.8046452872882734, 2.325825639765069, 0, 0,
-  0,
-];
+const GAMMA = RODAS5P_TABLEAU.gamma;
+const S = RODAS5P_TABLEAU.stages;
+const A_ROWS = RODAS5P_TABLEAU.a;
+const C_ROWS = RODAS5P_TABLEAU.c;
+const CT = RODAS5P_TABLEAU.ct;
+const D = [...RODAS5P_TABLEAU.d, 0, 0, 0];
 /** Â (S×S, row s: coefficients of u_s) and b, with the stiffly accurate tail u_7 = u_6 + k_6 … folded in. */
 const AH = new Float64Array(S * S);
 const B = new Float64Array(S);
