@@ -34,9 +34,9 @@ export const demoCommand: Command = {
   optionHelp: {
     out: 'report folder (default kinetica-demo)',
     seed: 'random seed for strains, noise and training (default 1)',
-    strains: 'number of simulated strains (default 8)',
+    strains: 'number of simulated strains (default 12)',
     test: 'how many of them are held out (default 2)',
-    epochs: 'training epochs (default 300; 40 with --quick)',
+    epochs: 'training epochs (default 800; 40 with --quick)',
     method: 'ODE solver of the neural ODE (default rk4 on the grid)',
     quick: 'a reduced run (fewer strains and epochs), as CI uses',
     json: 'print a one-line JSON summary on stdout',
@@ -47,9 +47,9 @@ export const demoCommand: Command = {
     const quick = Boolean(o.quick);
     const out = (o.out as string | undefined) ?? 'kinetica-demo';
     const seed = (o.seed as number | undefined) ?? 1;
-    const nStrains = (o.strains as number | undefined) ?? (quick ? 5 : 8);
+    const nStrains = (o.strains as number | undefined) ?? (quick ? 5 : 12);
     const nTest = (o.test as number | undefined) ?? (quick ? 1 : 2);
-    const epochs = (o.epochs as number | undefined) ?? (quick ? 40 : 300);
+    const epochs = (o.epochs as number | undefined) ?? (quick ? 40 : 800);
     if (nStrains < 2 || nTest < 1 || nTest >= nStrains) {
       throw new RangeError(
         `kinetica demo: need at least one training and one test strain (--strains ${nStrains}, --test ${nTest})`,
