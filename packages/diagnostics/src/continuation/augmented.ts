@@ -1,6 +1,6 @@
 import type { ParametricField, VectorField } from '../field';
 import type { ConservationReduction } from '../conservation/reduction';
-import { luDeterminant, luFactor, luSolve } from '../linalg/lu';
+import { DenseLU } from '@kinetica/solvers-stiff';
 import { normInf } from '../steady-state/newton';
 import { type SteadySystem, steadySystem } from '../steady-state/system';
 
@@ -19,7 +19,7 @@ export class EquilibriumManifold {
   readonly sys: SteadySystem;
   readonly pw: Float64Array;
   readonly A: Float64Array;
-  readonly piv: Int32Array;
+  readonly lu: DenseLU;
   readonly Fx: Float64Array;
   readonly F: Float64Array;
   readonly Fp: Float64Array;
@@ -48,7 +48,7 @@ export class EquilibriumManifold {
     const N = this.sys.m;
     this.N = N;
     this.A = new Float64Array((N + 1) * (N + 1));
-    this.piv = new Int32Array(N + 1);
+    this.lu = new DenseLU(N + 1);
     this.Fx = new Float64Array(N * N);
     this.F = new Float64Array(N);
     this.Fp = new Float64Array(N);
@@ -96,7 +96,7 @@ export class EquilibriumManifold {
       A[i * N1 + N] = (Fp[i]! - F[i]!) / (2 * h);
     }
     for (let j = 0; j <= N; j++) A[N * N1 + j] = v[j]!;
-    return luFactor(A, N1, this.piv);
+    return this.lu.factor(A);
   }
 
   /**
@@ -108,13 +108,13 @@ export class EquilibriumManifold {
     if (!this.factor(z, v)) return Number.NaN;
     tau.fill(0);
     tau[N] = 1;
-    luSolve(this.A, N + 1, this.piv, tau);
+    this.lu.solve(tau);
     let norm = 0;
     for (let i = 0; i <= N; i++) norm += tau[i]! * tau[i]!;
     norm = Math.sqrt(norm);
     for (let i = 0; i <= N; i++) tau[i]! /= norm;
     if (!this.factor(z, tau)) return 0;
-    return luDeterminant(this.A, N + 1, this.piv);
+    return this.lu.determinant();
   }
 
   /**
@@ -131,7 +131,7 @@ export class EquilibriumManifold {
       for (let i = 0; i <= N; i++) dot += v[i]! * (z[i]! - zp[i]!);
       for (let i = 0; i < N; i++) rhs[i] = -F[i]!;
       rhs[N] = -dot;
-      luSolve(this.A, N + 1, this.piv, rhs);
+      this.lu.solve(rhs);
       let step = 0;
       let size = 0;
       for (let i = 0; i <= N; i++) {

@@ -1,4 +1,4 @@
-import { luFactor, luSolve } from '../linalg/lu';
+import { DenseLU } from '@kinetica/solvers-stiff';
 import type { NonlinearSystem } from './system';
 
 /** Convergence settings shared by Newton and pseudo-transient continuation. */
@@ -27,14 +27,14 @@ export class NewtonWorkspace {
   readonly xt: Float64Array;
   readonly dx: Float64Array;
   readonly J: Float64Array;
-  readonly piv: Int32Array;
+  readonly lu: DenseLU;
   constructor(readonly m: number) {
     this.F = new Float64Array(m);
     this.Ft = new Float64Array(m);
     this.xt = new Float64Array(m);
     this.dx = new Float64Array(m);
     this.J = new Float64Array(m * m);
-    this.piv = new Int32Array(m);
+    this.lu = new DenseLU(m);
   }
 }
 
@@ -61,7 +61,7 @@ export function dampedNewton(
   ws = new NewtonWorkspace(sys.m),
 ): IterationResult {
   const { ftol = 1e-10, xtol = 1e-13, maxIter = 50 } = options;
-  const { F, Ft, xt, dx, J, piv, m } = ws;
+  const { F, Ft, xt, dx, J, lu, m } = ws;
   sys.residual(x, F);
   let res = normInf(F);
   for (let it = 0; it < maxIter; it++) {
@@ -74,7 +74,7 @@ export function dampedNewton(
       };
     if (res <= ftol) return { converged: true, message: '', iterations: it, residual: res };
     sys.jacobian(x, J);
-    if (!luFactor(J, m, piv))
+    if (!lu.factor(J))
       return {
         converged: false,
         message: `singular Jacobian at Newton iteration ${it}`,
@@ -82,7 +82,7 @@ export function dampedNewton(
         residual: res,
       };
     for (let i = 0; i < m; i++) dx[i] = -F[i]!;
-    luSolve(J, m, piv, dx);
+    lu.solve(dx);
     const phi0 = halfSquaredNorm(F);
     let lambda = 1;
     let phi = 0;

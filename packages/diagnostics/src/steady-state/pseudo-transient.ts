@@ -1,4 +1,3 @@
-import { luFactor, luSolve } from '../linalg/lu';
 import {
   dampedNewton,
   type IterationOptions,
@@ -22,7 +21,7 @@ export function pseudoTransient(
   ws = new NewtonWorkspace(sys.m),
 ): IterationResult {
   const { ftol = 1e-10, maxIter = 2000, delta0 = 1e-2 } = options;
-  const { F, dx, xt, J, piv, m } = ws;
+  const { F, dx, xt, J, lu, m } = ws;
   sys.residual(x, F);
   let res = normInf(F);
   let delta = delta0;
@@ -42,12 +41,12 @@ export function pseudoTransient(
     sys.jacobian(x, J);
     for (let i = 0; i < m * m; i++) J[i] = -J[i]!;
     for (let i = 0; i < m; i++) J[i * m + i]! += 1 / delta;
-    if (!luFactor(J, m, piv)) {
+    if (!lu.factor(J)) {
       delta *= 0.5;
       continue;
     }
     dx.set(F);
-    luSolve(J, m, piv, dx);
+    lu.solve(dx);
     xt.set(x);
     for (let i = 0; i < m; i++) x[i]! += dx[i];
     sys.residual(x, F);

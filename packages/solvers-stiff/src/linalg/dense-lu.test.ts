@@ -46,6 +46,15 @@ describe('DenseLU', () => {
     expect(lu.factor(Float64Array.from([1, 0, 0, 0, Number.NaN, 0, 0, 0, 1]))).toBe(false);
   });
 
+  it('gives the determinant with the sign of the row interchanges', () => {
+    // det [[0, 2, 1], [1, 1, 0], [3, 0, 4]] = 0·4 − 2·4 + 1·(−3) = −11, and pivoting must swap rows.
+    const lu = new DenseLU(3);
+    expect(lu.factor(Float64Array.from([0, 2, 1, 1, 1, 0, 3, 0, 4]))).toBe(true);
+    expect(lu.determinant()).toBeCloseTo(-11, 12);
+    expect(lu.factor(Float64Array.from([2, 0, 0, 0, 3, 0, 0, 0, -1]))).toBe(true);
+    expect(lu.determinant()).toBe(-6);
+  });
+
   it('rejects a matrix of the wrong size with a RangeError', () => {
     expect(() => new DenseLU(3).factor(new Float64Array(4))).toThrow(RangeError);
     expect(() => new DenseLU(0)).toThrow(RangeError);

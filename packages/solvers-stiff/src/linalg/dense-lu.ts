@@ -61,6 +61,17 @@ export class DenseLU {
     return true;
   }
 
+  /** Determinant of the last factored A (its sign locates folds and branch points in continuation). */
+  determinant(): number {
+    const n = this.n;
+    let det = 1;
+    for (let k = 0; k < n; k++) {
+      det *= this.lu[k * n + k]!;
+      if (this.pivots[k] !== k) det = -det;
+    }
+    return det;
+  }
+
   /** Overwrite `b` with the solution x of A·x = b for the last factored A. */
   solve(b: Float64Array): void {
     const n = this.n;
