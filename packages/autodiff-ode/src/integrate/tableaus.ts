@@ -1,3 +1,5 @@
+import { getExplicitTableau } from '@kinetica/ode-core';
+
 /** Explicit Runge–Kutta tableaus used by the fused training solver. */
 export interface Tableau {
   name: string;
@@ -22,58 +24,32 @@ export interface Tableau {
   unitStep?: boolean;
 }
 
-function tri(rows: number[][]): Float64Array {
-  const s = rows.length;
+/** The fused solver's flat layout of one of ode-core's tableaux (the coefficients live there once). */
+function fromCore(name: 'rk4' | 'dopri5' | 'euler'): Tableau {
+  const t = getExplicitTableau(name);
+  const s = t.stages;
   const a = new Float64Array(s * s);
-  rows.forEach((r, i) => {
-    r.forEach((v, j) => {
-      a[i * s + j] = v;
-    });
-  });
-  return a;
+  t.a.forEach((row, i) => a.set(row, i * s));
+  return {
+    name,
+    s,
+    c: Float64Array.from(t.c),
+    a,
+    b: Float64Array.from(t.b),
+    ...(t.btilde ? { e: Float64Array.from(t.btilde) } : {}),
+    order: t.btilde ? t.errorOrder + 1 : t.order,
+    fsal: t.fsal,
+  };
 }
 
 /** The classical fourth-order method (Kutta 1901). */
-export const RK4: Tableau = {
-  name: 'rk4',
-  s: 4,
-  c: Float64Array.of(0, 0.5, 0.5, 1),
-  a: tri([[], [0.5], [0, 0.5], [0, 0, 1]]),
-  b: Float64Array.of(1 / 6, 1 / 3, 1 / 3, 1 / 6),
-  order: 4,
-  fsal: false,
-};
+export const RK4: Tableau = fromCore('rk4');
 
 /** Dormand & Prince (1980), "A family of embedded Runge–Kutta formulae", J. Comp. Appl. Math. 6. */
-export const DOPRI5: Tableau = {
-  name: 'dopri5',
-  s: 7,
-  c: Float64Array.of(0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1),
-  a: tri([
-    [],
-    [1 / 5],
-    [3 / 40, 9 / 40],
-    [44 / 45, -56 / 15, 32 / 9],
-    [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729],
-    [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
-    [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
-  ]),
-  b: Float64Array.of(35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0),
-  e: Float64Array.of(71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40),
-  order: 5,
-  fsal: true,
-};
+export const DOPRI5: Tableau = fromCore('dopri5');
 
 /** Explicit Euler: with a network field on the observation grid this is a ResNet (He et al. 2016). */
-export const EULER: Tableau = {
-  name: 'euler',
-  s: 1,
-  c: Float64Array.of(0),
-  a: Float64Array.of(0),
-  b: Float64Array.of(1),
-  order: 1,
-  fsal: false,
-};
+export const EULER: Tableau = fromCore('euler');
 
 /** One application of x_{k+1} = x_k + F(t_k, x_k) per output interval (a discrete-time map). */
 export const MAP: Tableau = { ...EULER, name: 'map', unitStep: true };
