@@ -29,7 +29,7 @@ function fromCore(name: 'rk4' | 'dopri5' | 'euler'): Tableau {
   const t = getExplicitTableau(name);
   const s = t.stages;
   const a = new Float64Array(s * s);
-  t.a.forEach((row, i) => a.set(row, i * s));
+  for (let i = 0; i < s; i++) a.set(t.a[i]!, i * s);
   return {
     name,
     s,
