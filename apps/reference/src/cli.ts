@@ -59,10 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     const typed = err as { name?: string; message?: string; file?: string; line?: number };
-    if (
-      typed &&
-      (typed.name === 'OmicsIOError' || typed.name === 'SbmlError' || typed.name === 'SBMLError')
-    ) {
+    if (typed && (typed.name === 'OmicsIOError' || typed.name === 'SbmlUnsupportedError')) {
       process.stderr.write(`error: ${oneLine(String(typed.message))}\n`);
       return ExitCode.input;
     }

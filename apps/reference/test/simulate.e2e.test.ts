@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseResultCsv } from '@kinetica/stoichiometry';
 import { describe, expect, it } from 'vitest';
@@ -101,5 +101,33 @@ describe('kinetica --help', () => {
     const r = runCli(['demo', '--bogus']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option --bogus/);
+  });
+});
+
+describe('kinetica simulate refuses unsupported SBML', () => {
+  it('names the file and the element (<event>) in one line, exit code 3, and writes nothing', () => {
+    const dir = tempDir('sbml-event');
+    const model = join(dir, 'events.xml');
+    const settings = join(dir, 'settings.txt');
+    writeFileSync(
+      model,
+      `<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1"><model id="m">
+<listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="S" compartment="c" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
+<listOfEvents><event id="e" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><gt/><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol><cn>1</cn></apply></math></trigger></event></listOfEvents>
+</model></sbml>
+`,
+    );
+    writeFileSync(
+      settings,
+      'start: 0\nduration: 2\nsteps: 2\nvariables: S\nabsolute: 1e-6\nrelative: 1e-4\namount: S\nconcentration:\n',
+    );
+    const out = join(dir, 'results.csv');
+    const r = runCli(['simulate', '--sbml', model, '--settings', settings, '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/events\.xml: .*<event>/);
+    expect(existsSync(out)).toBe(false);
   });
 });

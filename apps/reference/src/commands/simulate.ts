@@ -80,7 +80,15 @@ export const simulateCommand: Command = {
       if (o.settings === undefined) throw new CliError('kinetica simulate: --sbml needs --settings');
       const sbml = readText(o.sbml as string, 'SBML');
       const settings = readText(o.settings as string, 'settings');
-      const sim = simulateSbml(sbml, settings, method ? { method } : {});
+      let sim: ReturnType<typeof simulateSbml>;
+      try {
+        sim = simulateSbml(sbml, settings, method ? { method } : {});
+      } catch (err) {
+        // Unsupported constructs and malformed documents are problems of the input file.
+        if (err instanceof Error && !(err instanceof CliError))
+          throw new InputError(err.message, o.sbml as string);
+        throw err;
+      }
       if (sim.status !== 'success') {
         process.stderr.write(`error: ${o.sbml}: simulation failed: ${sim.message}\n`);
         return ExitCode.failure;
