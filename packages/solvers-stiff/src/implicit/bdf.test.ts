@@ -83,6 +83,14 @@ describe('bdf on the stiff test set', () => {
     });
   }
 
+  // A single Newton correction made with a stale Jacobian once let a large late step carry y2, y3
+  // (≈ 1e-21, below atol) negative, after which the kinetics blow up to a step-size underflow.
+  it('bdf solves E5 with default options at rtol 1e-7 with mescd ≥ 5.5', () => {
+    const sol = bdf(prepareSolve(e5.problem, { rtol: 1e-7, atol: 1e-20, saveAt: [1e13] }));
+    expect(sol.status, sol.message).toBe('success');
+    expect(mescd(sol.y[0]!, e5.reference, 1e-20, 1e-7)).toBeGreaterThanOrEqual(5.5);
+  });
+
   it('gives the same answer from finite-difference Jacobians, with and without a sparsity pattern', () => {
     const { f, jacSparsity, y0, tspan } = pollu.problem;
     const opts = { rtol: 1e-8, atol: 1e-8, saveAt: [60] };

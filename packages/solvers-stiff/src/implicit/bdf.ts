@@ -36,8 +36,6 @@ const MIN_GROWTH = 1.2;
 const GAMMA_REUSE = 0.3;
 // Refresh a Jacobian older than this many steps at the next refactorisation (CVODE's msbj).
 const JAC_MAX_AGE = 50;
-// Floor on the decay of the carried-over Newton rate per iteration (CVODE's CRDOWN).
-const CRATE_DOWN = 0.3;
 // The local error test runs at a third of the user's tolerances: BDF's global error over long
 // oscillatory spans (OREGO, VDPOL) exceeds the per-step tolerance by about that factor, and this
 // keeps the achieved accuracy in line with rtol (the spirit of RADAU5's tolerance transformation).
@@ -121,16 +119,15 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
 
   let order = 1;
   let nEqualSteps = 0;
-  // Newton need not go below round-off: 10 ulps relative to rtol (scipy's floor).
-  const newtonTol = Math.max(rtol > 0 ? (10 * Number.EPSILON) / rtol : 0, NEWTON_TOL);
+  // Newton need not go below round-off: corrections of 10 ulps of y, relative to rtol (scipy's floor).
+  const roundOff = rtol > 0 ? (10 * Number.EPSILON) / rtol : 0;
+  const newtonTol = Math.max(roundOff, NEWTON_TOL);
   // The Jacobian and the factored matrix γI − J with γ = 1/cLU (c = h/α_k of that factorisation).
   jacobian.evaluate(t, D.subarray(0, n), fv, dir * hAbs);
   let jacFresh = true;
   let jacAge = 0;
   let luValid = false;
   let cLU = 0;
-  // Newton contraction rate of the last iteration, carried across steps (CVODE's crate).
-  let crate = 1;
 
   while (dir * (t1 - t) > 0) {
     const tStop = recorder.nextStop(t);
@@ -210,7 +207,6 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
           }
           luValid = true;
           cLU = c;
-          crate = 1;
         }
         // (I − cJ)Δ = c f − ψ − d is solved as (I/cLU − J)Δ = (c f − ψ − d)/cLU, then scaled by
         // 2/(1 + c/cLU) to correct for the stale γ (CVODE, Hindmarsh et al. 2005, eq. 2.5).
@@ -235,16 +231,18 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
             sum += r * r;
           }
           const dyNorm = Math.sqrt(sum / n);
-          // Before a second iterate exists, the rate is estimated from the previous steps (CVODE's
-          // crate, decaying by at most 0.3 per iteration) and, with a stale γ, from the contraction
-          // |1 − r|/(1 + r) that the 2/(1 + r) scaling leaves on the stiff components.
-          let rate = Math.max(crate, Math.abs(1 - ratio) / (1 + ratio));
+          // Convergence is judged only on a contraction rate measured within this step (scipy's
+          // rule). A rate carried over from earlier steps would accept a single correction made with
+          // a stale Jacobian whose stiff entries have the wrong sign: on E5 that let a step land
+          // below zero, past which y2' = −c·y2·y3 blows up.
+          let rate = 1;
           if (k > 0) {
             rate = dyNorm / dyNormOld;
-            crate = Math.max(CRATE_DOWN * crate, rate);
-            // At very tight tolerances the corrections reach round-off and stop contracting; a
-            // correction already below the tolerance is then accepted rather than called divergent.
-            const stalled = dyNorm < newtonTol;
+            // At very tight tolerances the corrections reach round-off and stop contracting; one at
+            // round-off is then accepted rather than called divergent. Above round-off a rate ≥ 1
+            // is divergence even for a small correction: a stale Jacobian can creep towards a point
+            // that is no root of the corrector (on E5, again with y2, y3 carried below zero).
+            const stalled = dyNorm < roundOff;
             if (!stalled && (rate >= 1 || (rate ** (NEWTON_MAXITER - k) / (1 - rate)) * dyNorm > newtonTol))
               break;
             if (stalled && rate >= 1) rate = 0;
@@ -253,10 +251,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
             yNew[i]! += dy[i];
             d[i]! += dy[i];
           }
-          if (
-            dyNorm === 0 ||
-            (k > 0 ? (rate / (1 - rate)) * dyNorm : Math.min(1, rate) * dyNorm) < newtonTol
-          ) {
+          if (dyNorm === 0 || (k > 0 && (rate / (1 - rate)) * dyNorm < newtonTol)) {
             converged = true;
             break;
           }
