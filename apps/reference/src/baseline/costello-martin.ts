@@ -1,5 +1,6 @@
-import { gradient, savgolFilter } from '@kinetica/omics-io';
+import { createInterpolant, gradient, savgolFilter } from '@kinetica/omics-io';
 import { solve } from '@kinetica/solvers-stiff';
+import { CliError, ExitCode } from '../io/errors';
 import { RandomForest } from './random-forest';
 
 /**
@@ -81,10 +82,11 @@ export function predictBaseline(
   controls: Float64Array[],
 ): Float64Array[] {
   const u = new Float64Array(model.nControls);
+  const control = controls.map((c) => createInterpolant(t, c));
   const sol = solve(
     {
       f(time, y, dydt) {
-        interpolateColumns(t, controls, time, u);
+        for (let c = 0; c < u.length; c++) u[c] = control[c]!.at(time);
         model.derivative(y, u, dydt);
       },
       y0: x0,
@@ -92,37 +94,11 @@ export function predictBaseline(
     },
     { method: 'rk4', h0: t[1]! - t[0]!, saveAt: t },
   );
-  const out = Array.from({ length: model.nStates }, () => new Float64Array(t.length).fill(Number.NaN));
+  if (sol.status !== 'success')
+    throw new CliError(`baseline prediction failed: ${sol.message}`, ExitCode.failure);
+  const out = Array.from({ length: model.nStates }, () => new Float64Array(t.length));
   for (let k = 0; k < sol.t.length; k++) {
     for (let j = 0; j < model.nStates; j++) out[j]![k] = Math.max(0, sol.y[k]![j]!);
   }
   return out;
-}
-
-/** Linear interpolation of columns given on an increasing grid, constant beyond its ends. */
-export function interpolateColumns(
-  grid: Float64Array,
-  columns: Float64Array[],
-  time: number,
-  out: Float64Array,
-): void {
-  const last = grid.length - 1;
-  let k: number;
-  if (time <= grid[0]!) k = 0;
-  else if (time >= grid[last]!) k = last - 1;
-  else {
-    let lo = 0;
-    let hi = last;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (grid[mid]! <= time) lo = mid;
-      else hi = mid;
-    }
-    k = lo;
-  }
-  const theta = Math.min(1, Math.max(0, (time - grid[k]!) / (grid[k + 1]! - grid[k]!)));
-  for (let c = 0; c < columns.length; c++) {
-    const a = columns[c]![k]!;
-    out[c] = a + theta * (columns[c]![k + 1]! - a);
-  }
 }

@@ -1,4 +1,4 @@
-import { evenGrid } from '../protocol';
+import { linspace } from '@kinetica/omics-io';
 import { parseArgs, required } from '../io/args';
 import { OutputStage } from '../io/atomic';
 import { ExitCode } from '../io/errors';
@@ -41,7 +41,7 @@ export const predictCommand: Command = {
     checkSelection('predict', sel);
     const dataset = loadSelection(sel);
     const fit = loadNeuralOde(model.neural);
-    const grid = evenGrid(model.grid.t0, model.grid.t1, model.grid.points);
+    const grid = linspace(model.grid.t0, model.grid.t1, model.grid.points);
     const run = evaluateHeldOut(
       { dataset, states: sel.states, controls: sel.controls, train: sel.train, test, seed: model.seed },
       fit,

@@ -1,14 +1,7 @@
-import type { Dataset, Group } from '@kinetica/omics-io';
+import { type Dataset, type Group, linspace, resampleDataset } from '@kinetica/omics-io';
 import { fitBaseline, predictBaseline, type GridTrajectory } from '../baseline/costello-martin';
-import {
-  evenGrid,
-  improvementPct,
-  interpolateAt,
-  type MeasuredState,
-  pooledStd,
-  scorePrediction,
-} from '../protocol';
-import { CliError, ExitCode } from '../io/errors';
+import { improvementPct, type MeasuredState, pooledStd, scorePrediction } from '../protocol';
+import { CliError, ExitCode, InputError } from '../io/errors';
 import type { HeldOutResult } from '../report/heldout';
 import { fitNeuralOde, type NeuralFitOptions, type NeuralOdeFit } from './neural';
 
@@ -42,22 +35,6 @@ export interface HeldOutRun {
   };
 }
 
-/** Step 1 of the protocol: per feature, drop missing cells, interpolate linearly, hold constant beyond the ends. */
-export function featureOnGrid(times: Float64Array, values: Float64Array, grid: Float64Array): Float64Array {
-  const t: number[] = [];
-  const v: number[] = [];
-  for (let k = 0; k < times.length; k++) {
-    if (Number.isFinite(values[k]!)) {
-      t.push(times[k]!);
-      v.push(values[k]!);
-    }
-  }
-  const out = new Float64Array(grid.length);
-  if (t.length === 0) return out.fill(Number.NaN);
-  for (let k = 0; k < grid.length; k++) out[k] = interpolateAt(t, v, grid[k]!);
-  return out;
-}
-
 function column(ds: Dataset, name: string): number {
   const i = ds.features.findIndex((f) => f.name === name);
   if (i < 0) throw new RangeError(`unknown column '${name}'`);
@@ -71,11 +48,15 @@ export function groupOnGrid(
   controls: string[],
   grid: Float64Array,
 ): GridTrajectory {
-  return {
-    t: grid,
-    states: states.map((s) => featureOnGrid(g.times, g.values[column(ds, s)]!, grid)),
-    controls: controls.map((c) => featureOnGrid(g.times, g.values[column(ds, c)]!, grid)),
+  // Step 1 of the protocol: per feature, missing cells dropped, linear in time, constant beyond the ends.
+  const onGrid = resampleDataset({ ...ds, groups: [g] }, grid).groups[0]!;
+  const curve = (name: string) => {
+    const values = onGrid.values[column(ds, name)]!;
+    if (Number.isNaN(values[0]!))
+      throw new InputError(`group '${g.name}' has no measurement of '${name}'`, ds.file);
+    return values;
   };
+  return { t: grid, states: states.map(curve), controls: controls.map(curve) };
 }
 
 export function measuredStates(ds: Dataset, g: Group, states: string[]): MeasuredState[] {
@@ -105,7 +86,7 @@ export function datasetSpan(ds: Dataset): [number, number] {
 
 export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
   const [t0, t1] = datasetSpan(spec.dataset);
-  const grid = evenGrid(t0, t1, spec.gridPoints ?? 200);
+  const grid = linspace(t0, t1, spec.gridPoints ?? 200);
   const trainTraj = spec.train.map((name) =>
     groupOnGrid(spec.dataset, groupByName(spec.dataset, name), spec.states, spec.controls, grid),
   );

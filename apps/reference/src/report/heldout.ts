@@ -1,4 +1,5 @@
-import { interpolateAt, type MeasuredState, type StateScores } from '../protocol';
+import { createInterpolant } from '@kinetica/omics-io';
+import type { MeasuredState, StateScores } from '../protocol';
 import type { Panel } from '../plot/svg';
 
 /** Everything the app reports about one held-out group. */
@@ -35,9 +36,11 @@ export function predictionsCsv(results: HeldOutResult[]): string {
       }
       for (const t of r.grid) if (!measuredTimes.has(t)) rows.push({ t, obs: Number.NaN });
       rows.sort((a, b) => a.t - b.t);
+      const predicted = createInterpolant(r.grid, r.predicted[j]!);
+      const baseline = createInterpolant(r.grid, r.baseline[j]!);
       for (const row of rows) {
-        const p = interpolateAt(r.grid, r.predicted[j]!, row.t);
-        const b = interpolateAt(r.grid, r.baseline[j]!, row.t);
+        const p = predicted.at(row.t);
+        const b = baseline.at(row.t);
         lines.push([csvField(r.group), num(row.t), csvField(state), num(row.obs), num(p), num(b)].join(','));
       }
     });
