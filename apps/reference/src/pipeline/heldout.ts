@@ -1,4 +1,4 @@
-import { type Dataset, type Group, linspace, resampleDataset } from '@kinetica/omics-io';
+import { type Dataset, featureIndex, type Group, linspace, resampleDataset } from '@kinetica/omics-io';
 import { fitBaseline, predictBaseline, type GridTrajectory } from '../baseline/costello-martin';
 import { improvementPct, type MeasuredState, pooledStd, scorePrediction } from '../protocol';
 import { CliError, ExitCode, InputError } from '../io/errors';
@@ -35,12 +35,6 @@ export interface HeldOutRun {
   };
 }
 
-function column(ds: Dataset, name: string): number {
-  const i = ds.features.findIndex((f) => f.name === name);
-  if (i < 0) throw new RangeError(`unknown column '${name}'`);
-  return i;
-}
-
 export function groupOnGrid(
   ds: Dataset,
   g: Group,
@@ -51,7 +45,7 @@ export function groupOnGrid(
   // Step 1 of the protocol: per feature, missing cells dropped, linear in time, constant beyond the ends.
   const onGrid = resampleDataset({ ...ds, groups: [g] }, grid).groups[0]!;
   const curve = (name: string) => {
-    const values = onGrid.values[column(ds, name)]!;
+    const values = onGrid.values[featureIndex(ds, name)]!;
     if (Number.isNaN(values[0]!))
       throw new InputError(`group '${g.name}' has no measurement of '${name}'`, ds.file);
     return values;
@@ -61,7 +55,7 @@ export function groupOnGrid(
 
 export function measuredStates(ds: Dataset, g: Group, states: string[]): MeasuredState[] {
   return states.map((s) => {
-    const v = g.values[column(ds, s)]!;
+    const v = g.values[featureIndex(ds, s)]!;
     const times: number[] = [];
     const values: number[] = [];
     for (let k = 0; k < g.times.length; k++) {
