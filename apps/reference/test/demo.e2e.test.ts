@@ -61,4 +61,21 @@ describe('kinetica demo (reduced, as CI runs it)', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).not.toMatch(/<script/);
   });
+
+  it('writes its simulated table and model.json, from which predict reproduces predictions.csv exactly', () => {
+    const again = join(tempDir('demo-predict'), 'again');
+    const r = runCli([
+      'predict',
+      '--model',
+      join(out, 'model.json'),
+      '--data',
+      join(out, 'data.csv'),
+      '--out',
+      again,
+    ]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(again, 'predictions.csv'), 'utf8')).toBe(
+      readFileSync(join(out, 'predictions.csv'), 'utf8'),
+    );
+  });
 });

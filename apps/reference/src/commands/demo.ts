@@ -1,3 +1,4 @@
+import { datasetToWideCsv } from '@kinetica/omics-io';
 import { parseArgs } from '../io/args';
 import { OutputStage } from '../io/atomic';
 import { ExitCode } from '../io/errors';
@@ -9,6 +10,7 @@ import {
   simulateLimoneneStrains,
   STUDY_HOURS,
 } from '../pipeline/limonene-strains';
+import { modelJson } from '../pipeline/model-file';
 import { renderPanels } from '../plot/svg';
 import { type Block, writeReport } from '../report/document';
 import { lossPanel, predictionsCsv, scoresTable, trajectoryPanels } from '../report/heldout';
@@ -81,6 +83,25 @@ export const demoCommand: Command = {
     try {
       stage.write('metrics.json', metricsJson(run));
       stage.write('predictions.csv', predictionsCsv(run.results));
+      // The simulated table and the model, so that predict, diagnose and knockout can follow on.
+      stage.write('data.csv', datasetToWideCsv(dataset));
+      stage.write(
+        'model.json',
+        modelJson(
+          run,
+          {
+            data: 'data.csv',
+            time: dataset.timeColumn,
+            group: dataset.groupColumn ?? 'Strain',
+            states: LIMONENE_STATES,
+            controls: LIMONENE_CONTROLS,
+            train,
+            test,
+          },
+          seed,
+          dataset,
+        ),
+      );
       const blocks: Block[] = [
         {
           kind: 'text',

@@ -1,30 +1,53 @@
 import { bindParameters, findSteadyStates, stiffnessProfile } from '@kinetica/diagnostics';
 import { solve } from '@kinetica/solvers-stiff';
 import { limoneneSpecies } from '@kinetica/stoichiometry';
-import { parseArgs } from '../io/args';
+import { type ParsedArgs, parseArgs, required } from '../io/args';
 import { OutputStage } from '../io/atomic';
 import { CliError, ExitCode } from '../io/errors';
 import { info } from '../io/progress';
+import { diagnoseLearned } from '../pipeline/learned-diagnosis';
+import { loadLearnedStrain } from '../pipeline/learned-strain';
 import { limoneneField, TYPICAL_X0 } from '../pipeline/limonene-field';
 import { renderPanels } from '../plot/svg';
 import { writeReport } from '../report/document';
+import { diagnosisBlocks, diagnosisLines } from '../report/learned-diagnosis';
 import type { Command } from './registry';
 
-const options = { model: 'string', t1: 'number', out: 'string', json: 'flag' } as const;
+const options = {
+  model: 'string',
+  t1: 'number',
+  'model-file': 'string',
+  data: 'string',
+  strain: 'string',
+  'ftle-samples': 'integer',
+  out: 'string',
+  json: 'flag',
+} as const;
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
-  summary: 'stiffness along a trajectory, a solver recommendation and steady states of the built-in model',
-  usage: 'kinetica diagnose [--model limonene] [--t1 72] [--out DIR] [--json]',
+  summary:
+    'stiffness, solver recommendation and steady states of the built-in model, or of a trained model on a strain with its out-of-distribution report',
+  usage:
+    'kinetica diagnose [--model limonene] [--t1 72] [--out DIR] [--json]\n       kinetica diagnose --model-file DIR/model.json --data FILE [--strain NAME] [--ftle-samples 20] [--out DIR] [--json]',
   options,
   optionHelp: {
     model: "built-in model (default 'limonene')",
-    t1: 'simulated hours (default 72)',
-    out: 'folder for the report and the stiffness plot (SVG and PNG)',
+    t1: 'simulated hours of the built-in model (default 72)',
+    'model-file': 'model.json written by kinetica train: diagnose the learned model instead',
+    data: "with --model-file: the table holding the strain (read with the model's columns)",
+    strain: "with --model-file: the strain (group) to diagnose (default: the model's first held-out group)",
+    'ftle-samples':
+      'with --model-file: start states per set for the finite-time Lyapunov exponents (default 20; 0 turns them off)',
+    out: 'folder for the report, diagnosis.json and the plots (SVG and PNG)',
     json: 'print the diagnosis as one JSON line on stdout',
   },
   async run(argv) {
     const { options: o } = parseArgs('diagnose', argv, options);
+    if (o['model-file'] !== undefined) return diagnoseModelFile(o);
+    for (const only of ['data', 'strain', 'ftle-samples'])
+      if (o[only] !== undefined)
+        throw new CliError(`kinetica diagnose: --${only} goes with --model-file (a trained model)`);
     const name = (o.model as string | undefined) ?? 'limonene';
     if (name !== 'limonene')
       throw new CliError(`kinetica diagnose: unknown built-in model '${name}' (models: limonene)`);
@@ -94,3 +117,44 @@ export const diagnoseCommand: Command = {
     return ExitCode.ok;
   },
 };
+
+/** `diagnose --model-file`: a trained neural ODE on one strain of a table. */
+function diagnoseModelFile(o: ParsedArgs['options']): number {
+  for (const builtIn of ['model', 't1'])
+    if (o[builtIn] !== undefined)
+      throw new CliError(
+        `kinetica diagnose: --${builtIn} is for the built-in model and cannot go with --model-file`,
+      );
+  const modelPath: string = required('diagnose', o, 'model-file');
+  const strain = loadLearnedStrain({
+    command: 'diagnose',
+    modelPath,
+    data: required('diagnose', o, 'data'),
+    strain: o.strain as string | undefined,
+    training: 'required',
+  });
+  const ftleSamples = o['ftle-samples'] as number | undefined;
+  if (ftleSamples !== undefined && ftleSamples < 0)
+    throw new CliError('kinetica diagnose: --ftle-samples must be ≥ 0');
+  const run = diagnoseLearned(strain, ftleSamples === undefined ? {} : { ftleSamples });
+  const trainedOn = strain.model.train;
+  const result = { modelFile: modelPath, trainedOn, ...run.summary };
+  if (o.out) {
+    const stage = new OutputStage(o.out as string);
+    try {
+      writeReport(
+        stage,
+        `Kinetica diagnosis: strain ${run.summary.strain}`,
+        diagnosisBlocks(run, modelPath, trainedOn, strain.model.time),
+      );
+      stage.write('diagnosis.json', `${JSON.stringify(result, null, 2)}\n`);
+      stage.commit();
+    } catch (err) {
+      stage.discard();
+      throw err;
+    }
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else for (const line of diagnosisLines(run, trainedOn)) info(false, line);
+  return ExitCode.ok;
+}

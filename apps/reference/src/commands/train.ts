@@ -90,7 +90,7 @@ export const trainCommand: Command = {
     bar.done();
     const stage = new OutputStage(out);
     try {
-      stage.write('model.json', modelJson(run, sel, seed));
+      stage.write('model.json', modelJson(run, sel, seed, dataset));
       stage.write('metrics.json', metricsJson(run));
       stage.write('predictions.csv', predictionsCsv(run.results));
       const blocks: Parameters<typeof writeReport>[2] = [

@@ -1,4 +1,11 @@
 import { readFileSync } from 'node:fs';
+import {
+  type Dataset,
+  type DatasetJSON,
+  datasetToJSON,
+  selectFeatures,
+  selectGroups,
+} from '@kinetica/omics-io';
 import { InputError } from '../io/errors';
 import type { TableSelection } from './data';
 import type { HeldOutRun } from './heldout';
@@ -20,9 +27,16 @@ export interface ModelFile {
   /** The baseline is refitted from the training groups with this seed (it is deterministic). */
   baseline: { kind: 'random-forest'; seed: number };
   neural: unknown;
+  /**
+   * The training groups' measurements in the model's columns: the distribution that `diagnose`
+   * compares a strain with (interpolated onto the grid exactly as for training). Added after the
+   * first release; files without it are diagnosed against the training groups read from `--data`.
+   */
+  trainingData?: DatasetJSON;
 }
 
-export function modelJson(run: HeldOutRun, sel: TableSelection, seed: number): string {
+export function modelJson(run: HeldOutRun, sel: TableSelection, seed: number, dataset: Dataset): string {
+  const columns = selectFeatures(selectGroups(dataset, sel.train), [...sel.states, ...sel.controls]);
   const file: ModelFile = {
     format: MODEL_FORMAT,
     time: sel.time,
@@ -36,6 +50,12 @@ export function modelJson(run: HeldOutRun, sel: TableSelection, seed: number): s
     seed,
     baseline: { kind: 'random-forest', seed },
     neural: run.fit.toJSON(),
+    // Measurements only: no replicate spread, and no path of the user's file.
+    trainingData: datasetToJSON({
+      timeColumn: columns.timeColumn,
+      features: columns.features,
+      groups: columns.groups.map((g) => ({ name: g.name, times: g.times, values: g.values })),
+    }),
   };
   return `${JSON.stringify(file)}\n`;
 }

@@ -9,7 +9,9 @@ import {
   type TrainedModel,
   trainNeuralODE,
 } from '@kinetica/autodiff-ode';
+import type { ParametricField } from '@kinetica/diagnostics';
 import type { GridTrajectory } from '../baseline/costello-martin';
+import { learnedField } from './learned-field';
 
 /**
  * Settings of the neural ODE the app trains. The defaults are the ones chosen by
@@ -54,6 +56,14 @@ export interface NeuralOdeFit {
   predict(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): Float64Array[];
   lossHistory: number[];
   toJSON(): unknown;
+  /** The learned vector field driven by one strain's controls (given on `grid`), for the diagnostics. */
+  field(controls: readonly Float64Array[], grid: Float64Array): ParametricField;
+  /**
+   * Controls as the network reads them (log(1 + u) where the model was trained that way), before
+   * any clamping to the training range: the space in which a strain's enzyme levels are compared
+   * with the training strains'.
+   */
+  networkControls(controls: readonly Float64Array[]): Float64Array[];
 }
 
 /**
@@ -90,15 +100,21 @@ interface ControlInput {
 
 const LINEAR: ControlInput = { log: [], range: null };
 
+/** Control `i` at level u as the network reads it, before clamping. */
+function transformed(input: ControlInput, i: number, u: number): number {
+  return input.log[i] ? Math.log1p(Math.max(u, 0)) : u;
+}
+
+/** Control `i` at level u as the network reads it. */
+function networkInput(input: ControlInput, i: number, u: number): number {
+  const v = transformed(input, i, u);
+  const r = input.range;
+  return r ? Math.min(r.hi[i]!, Math.max(r.lo[i]!, v)) : v;
+}
+
 /** Control rows on the grid, as the network sees them. */
 function controlRows(controls: Float64Array[], n: number, input: ControlInput): number[][] {
-  const r = input.range;
-  return Array.from({ length: n }, (_, k) =>
-    controls.map((c, i) => {
-      const v = input.log[i] ? Math.log1p(Math.max(c[k]!, 0)) : c[k]!;
-      return r ? Math.min(r.hi[i]!, Math.max(r.lo[i]!, v)) : v;
-    }),
-  );
+  return Array.from({ length: n }, (_, k) => controls.map((c, i) => networkInput(input, i, c[k]!)));
 }
 
 function wrap(
@@ -115,6 +131,8 @@ function wrap(
       controls: input,
       members: models.map((m) => m.toJSON()),
     }),
+    field: (controls, grid) => learnedField(models, (i, u) => networkInput(input, i, u), controls, grid),
+    networkControls: (controls) => controls.map((c, i) => c.map((u) => transformed(input, i, u))),
     predict(x0, controls, grid) {
       const values = controlRows(controls, grid.length, input);
       const out = Array.from({ length: x0.length }, () => new Float64Array(grid.length));
