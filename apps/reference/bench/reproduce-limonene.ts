@@ -17,12 +17,20 @@ import { fitBaseline, predictBaseline } from '../src/baseline/costello-martin';
 import { loadSelection, type TableSelection } from '../src/pipeline/data';
 import { groupOnGrid, runHeldOut } from '../src/pipeline/heldout';
 import type { NeuralFitOptions } from '../src/pipeline/neural';
+import { readReactions } from '../src/pipeline/reactions';
 
 const shared = process.env.KINETICA_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
 const STATES = ['Acetyl-CoA', 'HMG-CoA', 'Mevalonate', 'Mev-P', 'IPP/DMAPP', 'Limonene'];
 const CONTROLS = ['AtoB', 'GPPS', 'HMGR', 'HMGS', 'Idi', 'Limonene Synthase', 'MK', 'PMD', 'PMK'];
 
 type Config = Omit<NeuralFitOptions, 'seed' | 'onProgress'>;
+
+/** The S·r_θ structure of the measured pathway (examples/limonene.reactions). */
+const REACTIONS = readReactions(
+  resolve(import.meta.dirname, '../examples/limonene.reactions'),
+  STATES,
+  CONTROLS,
+);
 
 /**
  * The starting point of the search (the app's settings before it): every candidate below changes
@@ -82,6 +90,17 @@ const CONFIGS: Record<string, Config> = {
   ws: { weightStd: 0.01 },
   shoot: { shooting: { segmentLength: 20 } },
   pdsp: { nonnegative: 'production-degradation', activation: 'softplus' },
+  sr: { stoichiometry: REACTIONS },
+  srh16: { stoichiometry: REACTIONS, hidden: [16, 16] },
+  srma: { stoichiometry: { ...REACTIONS, massAction: true } },
+  srmah16: { stoichiometry: { ...REACTIONS, massAction: true }, hidden: [16, 16] },
+  srmacos: {
+    stoichiometry: { ...REACTIONS, massAction: true },
+    lr: 3e-3,
+    schedule: { kind: 'cosine', minLr: 1e-4 },
+  },
+  srmaref: { stoichiometry: { ...REACTIONS, massAction: true }, refine: { iterations: 200 } },
+  srmadp: { stoichiometry: { ...REACTIONS, massAction: true }, method: 'dopri5' },
 };
 
 function selection(train: string[], test: string[]): TableSelection {

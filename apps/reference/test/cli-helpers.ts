@@ -63,3 +63,19 @@ export function smallTable(): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** `kinetica train` on `smallTable()`'s columns (G1, G2 trained, G3 held out), with extra options. */
+export function smallTrainArgs(data: string, out: string, extra: Record<string, string> = {}): string[] {
+  const o: Record<string, string> = {
+    data,
+    time: 'Hour',
+    group: 'Strain',
+    states: 'A,B',
+    controls: 'P,Q',
+    train: 'G1,G2',
+    test: 'G3',
+    out,
+    ...extra,
+  };
+  return ['train', ...Object.entries(o).flatMap(([k, v]) => [`--${k}`, v])];
+}

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, smallTable, tempDir } from './cli-helpers';
+import { runCli, smallTable, smallTrainArgs, tempDir } from './cli-helpers';
 
 /**
  * `diagnose --model-file` and `knockout --model-file` on a model trained in the test: the small
@@ -43,25 +43,7 @@ describe('kinetica diagnose and knockout on a trained model', () => {
       withStrain(smallTable(), 'G1', 'G9', (v) => 10 * v),
     );
     const run = join(dir, 'run');
-    const flags = {
-      time: 'Hour',
-      group: 'Strain',
-      states: 'A,B',
-      controls: 'P,Q',
-      train: 'G1,G2',
-      test: 'G3',
-    };
-    const t = runCli([
-      'train',
-      '--data',
-      data,
-      ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]),
-      '--out',
-      run,
-      '--epochs',
-      '20',
-      '--quiet',
-    ]);
+    const t = runCli([...smallTrainArgs(data, run, { epochs: '20' }), '--quiet']);
     expect(t.stderr).toBe('');
     expect(t.code).toBe(0);
     model = join(run, 'model.json');

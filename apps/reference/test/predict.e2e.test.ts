@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, smallTable, tempDir } from './cli-helpers';
+import { runCli, smallTable, smallTrainArgs, tempDir } from './cli-helpers';
 
 describe('kinetica train then predict', () => {
   it('reproduces predictions.csv exactly from the saved model.json', () => {
@@ -9,28 +9,7 @@ describe('kinetica train then predict', () => {
     const data = join(dir, 'data.csv');
     writeFileSync(data, smallTable());
     const run = join(dir, 'run');
-    const t = runCli([
-      'train',
-      '--data',
-      data,
-      '--time',
-      'Hour',
-      '--group',
-      'Strain',
-      '--states',
-      'A,B',
-      '--controls',
-      'P,Q',
-      '--train',
-      'G1,G2',
-      '--test',
-      'G3',
-      '--out',
-      run,
-      '--epochs',
-      '20',
-      '--quiet',
-    ]);
+    const t = runCli([...smallTrainArgs(data, run, { epochs: '20' }), '--quiet']);
     expect(t.stderr).toBe('');
     expect(t.code).toBe(0);
     const model = JSON.parse(readFileSync(join(run, 'model.json'), 'utf8'));

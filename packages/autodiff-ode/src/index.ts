@@ -22,6 +22,8 @@ export {
   type NeuralODESpec,
   neuralODE,
   type NonNegativity,
+  type Stoichiometry,
+  type StoichiometrySpec,
 } from './field/neural-ode';
 export { type NeuralRatesSpec, neuralRates, stoichiometricNeuralField } from './field/stoichiometric';
 
@@ -36,9 +38,19 @@ export { isTaped, type ParametricModel, type TapedModel, tapeByRecompute } from 
 export { Adam, type AdamState } from './training/adam';
 export { writeFileAtomic } from './training/checkpoint';
 export { fillMissing, fitScaling } from './training/data';
+export { fitRateScale } from './training/rate-scale';
+export {
+  LBFGS,
+  type LBFGSIteration,
+  type LBFGSOptions,
+  type LBFGSResult,
+  type LBFGSObjective,
+} from './training/lbfgs';
 export { clipGradientNorm, type LearningRateSchedule, learningRateAt } from './training/schedule';
 export { type GradientSettings, SegmentGradient, type SegmentResult } from './training/segment-gradient';
 export {
+  type RefineOptions,
+  type RefineSummary,
   type TrainingTrajectory,
   type TrainOptions,
   type TrainProgress,

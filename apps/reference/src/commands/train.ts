@@ -8,6 +8,7 @@ import { renderPanels } from '../plot/svg';
 import { lossPanel, predictionsCsv, scoresTable, trajectoryPanels } from '../report/heldout';
 import { writeReport } from '../report/document';
 import { modelJson } from '../pipeline/model-file';
+import { readReactions } from '../pipeline/reactions';
 import type { Command } from './registry';
 
 const options = {
@@ -24,6 +25,7 @@ const options = {
   method: 'string',
   grad: 'string',
   hidden: 'list',
+  reactions: 'string',
   json: 'flag',
   quiet: 'flag',
 } as const;
@@ -32,7 +34,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'fit a neural ODE on some strains and predict held-out ones (with the ML baseline)',
   usage:
-    'kinetica train --data FILE --time COL --group COL --states A,B,.. --controls P,Q,.. --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME]',
+    'kinetica train --data FILE --time COL --group COL --states A,B,.. --controls P,Q,.. --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--reactions FILE]',
   options,
   optionHelp: {
     data: 'CSV/TSV table, one row per strain and time (wide layout)',
@@ -48,6 +50,8 @@ export const trainCommand: Command = {
     method: 'ODE solver for the neural ODE: rk4 (default, on the grid), dopri5, tsit5, radau5, ...',
     grad: 'gradient: backprop (through the solver steps, default) or adjoint',
     hidden: 'hidden layer widths (default 64,64)',
+    reactions:
+      'reaction file: fit dx/dt = S·r with one learned rate per reaction, times its protein level (examples/limonene.reactions)',
     json: 'print metrics as one JSON line on stdout',
     quiet: 'no progress output',
   },
@@ -64,6 +68,8 @@ export const trainCommand: Command = {
     };
     const out: string = required('train', o, 'out');
     checkSelection('train', sel);
+    const reactionsFile = o.reactions as string | undefined;
+    const stoichiometry = reactionsFile ? readReactions(reactionsFile, sel.states, sel.controls) : undefined;
     const quiet = Boolean(o.quiet || o.json);
     const dataset = loadSelection(sel);
     info(
@@ -84,6 +90,7 @@ export const trainCommand: Command = {
         method: o.method as string | undefined,
         grad: o.grad as string | undefined,
         hidden: (o.hidden as string[] | undefined)?.map(Number),
+        ...(stoichiometry ? { stoichiometry } : {}),
       },
       onProgress: (msg, f) => bar.update(f, msg),
     });

@@ -7,6 +7,7 @@ import {
   type NonNegativity,
   type PredictOptions,
   type TrainedModel,
+  type TrainOptions,
   trainNeuralODE,
 } from '@kinetica/autodiff-ode';
 import type { ParametricField } from '@kinetica/diagnostics';
@@ -43,6 +44,14 @@ export interface NeuralFitOptions {
   weightStd?: number;
   /** Multiple shooting: segments of this many grid intervals, tied by a continuity penalty. */
   shooting?: { segmentLength: number; continuityWeight?: number };
+  /**
+   * The S·r_θ form: dx/dt = S·r with one learned, non-negative rate per reaction, multiplied by
+   * the level of the protein that catalyses it (pipeline/reactions.ts reads it from a reaction
+   * file). The rates need the measured levels themselves, so `controlTransform` is 'none' then.
+   */
+  stoichiometry?: TrainOptions['stoichiometry'];
+  /** L-BFGS refinement after the Adam epochs. */
+  refine?: TrainOptions['refine'];
   /** Members trained from seeds seed, seed+1, …; the fit predicts their mean. */
   ensemble?: number;
   onProgress?: (message: string, fraction: number) => void;
@@ -161,7 +170,9 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
   if (!Number.isInteger(members) || members < 1)
     throw new RangeError(`ensemble must be a positive integer; got ${members}`);
-  const controlTransform = options.controlTransform ?? NEURAL_DEFAULTS.controlTransform;
+  const controlTransform = options.stoichiometry
+    ? 'none'
+    : (options.controlTransform ?? NEURAL_DEFAULTS.controlTransform);
   if (controlTransform !== 'none' && controlTransform !== 'log')
     throw new RangeError(`controlTransform must be none or log; got '${controlTransform}'`);
   const m = train[0]?.controls.length ?? 0;
@@ -204,6 +215,8 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
       ...(options.nonnegative ? { nonnegative: options.nonnegative } : {}),
       ...(options.weightStd !== undefined ? { weightStd: options.weightStd } : {}),
       ...(options.shooting ? { shooting: options.shooting } : {}),
+      ...(options.stoichiometry ? { stoichiometry: options.stoichiometry } : {}),
+      ...(options.refine ? { refine: options.refine } : {}),
       seed: options.seed + e,
       onProgress: (p) =>
         options.onProgress?.(
@@ -212,8 +225,9 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
         ),
     });
     models.push(result.model);
-    // The loss curve shown is the members' mean per epoch.
+    // The loss curve shown is the members' mean per Adam epoch (refinement iterations follow them).
     result.history.forEach((h, i) => {
+      if (i >= epochs) return;
       lossHistory[i]! += h.loss / members;
     });
   }

@@ -1,3 +1,4 @@
+import { type SparseStoichiometry, sparseStoichiometry } from '@kinetica/stoichiometry';
 import { type Activation, sigmoid, softplus } from '../mlp/activations';
 import { MLP } from '../mlp/mlp';
 import type { Rng } from '../random/rng';
@@ -12,6 +13,63 @@ import { type ControlSeries, LinearControls } from './controls';
  *   (non-negative production, first-order loss; σ the state scale). x_i ≥ 0 stays non-negative.
  */
 export type NonNegativity = 'none' | 'multiplicative' | 'production-degradation';
+
+/**
+ * The S·r_θ form: dx/dt = S·r with one learned rate per reaction,
+ * r_j = rateScale_j · softplus(net_j) · e_j · m_j(x) (net_j in place of softplus(net_j) for a
+ * reversible reaction), where e_j = u_k(t)/enzymeScale_k for the control k = enzymes[j] that
+ * catalyses reaction j (1 for a reaction without one, an influx), and m_j = 1 unless `massAction`.
+ * Rates linear in enzyme level (v = kcat·E·g(x)) carry over to strains with other enzyme levels;
+ * every conservation law of S holds whatever θ is.
+ */
+export interface StoichiometrySpec {
+  /** S[i][j]: net change of species i per unit of reaction j (nStates rows). */
+  S: readonly (readonly number[])[];
+  /** Per reaction: index of the control that multiplies its rate, or null. */
+  enzymes: readonly (number | null)[];
+  /** Per reaction: a signed rate (net_j) instead of a non-negative one (default all false). */
+  reversible?: readonly boolean[];
+  /** Feed ũ(t) to the rate network as well (default false: rates see x̃ and t̃ only). */
+  networkControls?: boolean;
+  /**
+   * m_j = Π x_i/substrateScale_i over the substrates of each irreversible reaction j (S_ij < 0):
+   * first order in every substrate, as in v = kcat·E·x/(K + x), so a rate vanishes with its
+   * substrate and the network only learns the saturation softplus(net) ≈ kcat/(K + x)
+   * (default false).
+   */
+  massAction?: boolean;
+  /** Per-state divisor in m_j (default |stateShift_i|, the training mean, or stateScale_i where that is 0). */
+  substrateScale?: ArrayLike<number>;
+  /**
+   * Rate units per unit of softplus(net) at unit e_j·m_j. `trainNeuralODE` fits it from the data
+   * (`fitRateScale`: least-squares fluxes S⁺·Δx/Δt); otherwise it defaults, for each reaction, to
+   * the largest outputScale_i/|S_ij| over the species it changes.
+   */
+  rateScale?: ArrayLike<number>;
+  /**
+   * Per-control divisor of u in e_j (default |controlShift_k|, the training mean of u_k when
+   * `trainNeuralODE` builds the model, or controlScale_k where that shift is 0).
+   */
+  enzymeScale?: ArrayLike<number>;
+}
+
+/** The resolved S·r_θ configuration of a `NeuralODE`. */
+export interface Stoichiometry {
+  readonly S: readonly (readonly number[])[];
+  readonly sparse: SparseStoichiometry;
+  readonly nReactions: number;
+  /** Per reaction: control index or −1. */
+  readonly enzymes: Int32Array;
+  readonly reversible: Uint8Array;
+  readonly networkControls: boolean;
+  readonly massAction: boolean;
+  readonly rateScale: Float64Array;
+  readonly enzymeScale: Float64Array;
+  readonly substrateScale: Float64Array;
+  /** Substrates of reaction j (mass-action factor): substrates[substratePtr[j] … substratePtr[j+1]]. */
+  readonly substratePtr: Int32Array;
+  readonly substrates: Int32Array;
+}
 
 /** Architecture and scaling of a neural vector field dx/dt = f_θ(x, u(t), t). */
 export interface NeuralODESpec {
@@ -38,6 +96,8 @@ export interface NeuralODESpec {
   /** Optional state names carried into serialisation. */
   stateNames?: readonly string[];
   controlNames?: readonly string[];
+  /** dx/dt = S·r_θ instead of an output per state (`nonnegative` must then be 'none'). */
+  stoichiometry?: StoichiometrySpec;
 }
 
 function vec(
@@ -60,9 +120,94 @@ function vec(
   return out;
 }
 
+/** |shift_k| where it is non-zero, else scale_k: a typical magnitude of a non-negative quantity. */
+function typicalLevel(shift: Float64Array, scale: Float64Array): Float64Array {
+  return shift.map((s, k) => (s !== 0 ? Math.abs(s) : scale[k]!));
+}
+
+function resolveStoichiometry(
+  spec: StoichiometrySpec,
+  n: number,
+  m: number,
+  node: {
+    outputScale: Float64Array;
+    stateShift: Float64Array;
+    stateScale: Float64Array;
+    controlShift: Float64Array;
+    controlScale: Float64Array;
+  },
+): Stoichiometry {
+  const { S, enzymes } = spec;
+  if (!Array.isArray(S) || S.length !== n) {
+    throw new RangeError(`NeuralODE: stoichiometry.S has ${S?.length} rows, expected nStates = ${n}`);
+  }
+  const sparse = sparseStoichiometry(S);
+  const nr = sparse.nReactions;
+  if (nr < 1) throw new RangeError('NeuralODE: stoichiometry.S has no reactions (columns)');
+  if (!Array.isArray(enzymes) || enzymes.length !== nr) {
+    throw new RangeError(
+      `NeuralODE: stoichiometry.enzymes has ${enzymes?.length} entries, expected one per reaction (${nr})`,
+    );
+  }
+  const enz = new Int32Array(nr);
+  enzymes.forEach((k, j) => {
+    if (k !== null && (!Number.isInteger(k) || k < 0 || k >= m)) {
+      throw new RangeError(
+        `NeuralODE: stoichiometry.enzymes[${j}] = ${k} is not a control index in [0, ${m}) or null`,
+      );
+    }
+    enz[j] = k ?? -1;
+  });
+  const reversible = new Uint8Array(nr);
+  if (spec.reversible !== undefined) {
+    if (spec.reversible.length !== nr) {
+      throw new RangeError(
+        `NeuralODE: stoichiometry.reversible has ${spec.reversible.length} entries, expected ${nr}`,
+      );
+    }
+    for (let j = 0; j < nr; j++) reversible[j] = spec.reversible[j] ? 1 : 0;
+  }
+  const rateDefault = new Float64Array(nr);
+  for (let j = 0; j < nr; j++) {
+    let r = 0;
+    for (let p = sparse.colPtr[j]!; p < sparse.colPtr[j + 1]!; p++) {
+      r = Math.max(r, node.outputScale[sparse.rowIndex[p]!]! / Math.abs(sparse.values[p]!));
+    }
+    rateDefault[j] = r > 0 ? r : 1;
+  }
+  const massAction = spec.massAction ?? false;
+  const substratePtr = new Int32Array(nr + 1);
+  const substrates: number[] = [];
+  for (let j = 0; j < nr; j++) {
+    if (massAction && !reversible[j]) {
+      for (let p = sparse.colPtr[j]!; p < sparse.colPtr[j + 1]!; p++)
+        if (sparse.values[p]! < 0) substrates.push(sparse.rowIndex[p]!);
+    }
+    substratePtr[j + 1] = substrates.length;
+  }
+  return {
+    S: S.map((row) => [...row]),
+    sparse,
+    nReactions: nr,
+    enzymes: enz,
+    reversible,
+    networkControls: spec.networkControls ?? false,
+    massAction,
+    rateScale: spec.rateScale ? vec('stoichiometry.rateScale', spec.rateScale, nr, 1, true) : rateDefault,
+    enzymeScale: spec.enzymeScale
+      ? vec('stoichiometry.enzymeScale', spec.enzymeScale, m, 1, true)
+      : typicalLevel(node.controlShift, node.controlScale),
+    substrateScale: spec.substrateScale
+      ? vec('stoichiometry.substrateScale', spec.substrateScale, n, 1, true)
+      : typicalLevel(node.stateShift, node.stateScale),
+    substratePtr,
+    substrates: Int32Array.from(substrates),
+  };
+}
+
 /**
- * A neural ODE: an MLP on [x̃; ũ(t); t̃] with output scaling and a positivity option, evaluated
- * by the fused float64 kernel. Its parameters are the MLP's flat vector. `field(controls)` binds
+ * A neural ODE: an MLP on [x̃; ũ(t); t̃] with output scaling and a positivity option, or the
+ * S·r_θ form with enzyme-multiplied rates (`stoichiometry`), evaluated by the fused float64 kernel. Its parameters are the MLP's flat vector. `field(controls)` binds
  * one trajectory's controls and returns the taped model the solvers and `odeGradient` use.
  */
 export class NeuralODE {
@@ -79,6 +224,10 @@ export class NeuralODE {
   readonly nonnegative: NonNegativity;
   readonly stateNames: string[];
   readonly controlNames: string[];
+  /** The S·r_θ configuration, or null for an output per state. */
+  readonly stoichiometry: Stoichiometry | null;
+  /** Whether ũ(t) is a network input (always, unless S·r_θ leaves it out). */
+  readonly networkControls: boolean;
 
   constructor(spec: NeuralODESpec) {
     const n = spec.nStates;
@@ -94,11 +243,6 @@ export class NeuralODE {
     if (!['none', 'multiplicative', 'production-degradation'].includes(this.nonnegative)) {
       throw new TypeError(`NeuralODE: unknown nonnegative option ${JSON.stringify(this.nonnegative)}`);
     }
-    const nOut = this.nonnegative === 'production-degradation' ? 2 * n : n;
-    this.mlp = new MLP({
-      widths: [n + m + (this.timeInput ? 1 : 0), ...(spec.hidden ?? [64, 64]), nOut],
-      activation: spec.activation ?? 'tanh',
-    });
     this.stateShift = vec('stateShift', spec.stateShift, n, 0, false);
     this.stateScale = vec('stateScale', spec.stateScale, n, 1, true);
     this.controlShift = vec('controlShift', spec.controlShift, m, 0, false);
@@ -107,6 +251,26 @@ export class NeuralODE {
     if (!(this.timeScale > 0))
       throw new RangeError(`NeuralODE: timeScale must be positive, got ${this.timeScale}`);
     this.outputScale = vec('outputScale', spec.outputScale, n, 1, true);
+    if (spec.stoichiometry !== undefined && this.nonnegative !== 'none') {
+      throw new RangeError(
+        `NeuralODE: nonnegative must be 'none' with stoichiometry (rates carry the sign), got '${this.nonnegative}'`,
+      );
+    }
+    this.stoichiometry = spec.stoichiometry ? resolveStoichiometry(spec.stoichiometry, n, m, this) : null;
+    this.networkControls = this.stoichiometry?.networkControls ?? true;
+    const nOut = this.stoichiometry
+      ? this.stoichiometry.nReactions
+      : this.nonnegative === 'production-degradation'
+        ? 2 * n
+        : n;
+    this.mlp = new MLP({
+      widths: [
+        n + (this.networkControls ? m : 0) + (this.timeInput ? 1 : 0),
+        ...(spec.hidden ?? [64, 64]),
+        nOut,
+      ],
+      activation: spec.activation ?? 'tanh',
+    });
     this.stateNames = spec.stateNames ? [...spec.stateNames] : Array.from({ length: n }, (_, i) => `x${i}`);
     this.controlNames = spec.controlNames
       ? [...spec.controlNames]
@@ -147,8 +311,22 @@ export class NeuralODE {
       nonnegative: this.nonnegative,
       stateNames: [...this.stateNames],
       controlNames: [...this.controlNames],
+      ...(this.stoichiometry ? { stoichiometry: stoichiometrySpec(this.stoichiometry) } : {}),
     };
   }
+}
+
+function stoichiometrySpec(st: Stoichiometry): StoichiometrySpec {
+  return {
+    S: st.S.map((row) => [...row]),
+    enzymes: Array.from(st.enzymes, (k) => (k < 0 ? null : k)),
+    reversible: Array.from(st.reversible, (r) => r === 1),
+    networkControls: st.networkControls,
+    massAction: st.massAction,
+    rateScale: Array.from(st.rateScale),
+    enzymeScale: Array.from(st.enzymeScale),
+    substrateScale: Array.from(st.substrateScale),
+  };
 }
 
 /** Build a neural ODE (alias of `new NeuralODE(spec)`). */
@@ -169,6 +347,10 @@ export class NeuralField implements TapedModel {
   readonly controls: LinearControls | null;
   private readonly mlp: MLP;
   private readonly yOff: number;
+  /** Tape offset of the enzyme factors e_j (S·r_θ form). */
+  private readonly eOff: number;
+  /** u(t) in raw units (S·r_θ form). */
+  private readonly uRaw: Float64Array;
   private readonly scratch: Float64Array;
   private readonly gOut: Float64Array;
   private readonly gIn: Float64Array;
@@ -196,7 +378,9 @@ export class NeuralField implements TapedModel {
       this.tstops = new Float64Array(0);
     }
     this.yOff = this.mlp.tapeSize;
-    this.tapeSize = this.mlp.tapeSize + this.nStates;
+    this.eOff = this.yOff + this.nStates;
+    this.uRaw = new Float64Array(node.stoichiometry ? node.nControls : 0);
+    this.tapeSize = this.eOff + (node.stoichiometry?.nReactions ?? 0);
     this.scratch = new Float64Array(this.tapeSize);
     this.gOut = new Float64Array(this.mlp.nOut);
     this.gIn = new Float64Array(this.mlp.nIn);
@@ -232,7 +416,10 @@ export class NeuralField implements TapedModel {
     this.addInputCotangent(this.gIn, vJy, 0);
   }
 
-  /** Put the network input [x̃; ũ(t); t̃] for the state y[yo …] on the tape, and keep the state. */
+  /**
+   * Put the network input [x̃; ũ(t); t̃] for the state y[yo …] on the tape, and keep the state
+   * (and, in the S·r_θ form, the enzyme factors e_j).
+   */
   writeInput(t: number, y: Float64Array, yo: number, tape: Float64Array, off: number): void {
     const node = this.node;
     const n = this.nStates;
@@ -243,8 +430,31 @@ export class NeuralField implements TapedModel {
       tape[off + i] = (yi - sh[i]!) / sc[i]!;
       tape[off + this.yOff + i] = yi;
     }
-    if (this.controls) this.controls.evaluate(t, tape, off + n, node.controlShift, node.controlScale);
-    if (node.timeInput) tape[off + n + node.nControls] = t / node.timeScale;
+    const st = node.stoichiometry;
+    if (st) this.writeEnzymeFactors(st, t, tape, off);
+    else if (this.controls) this.controls.evaluate(t, tape, off + n, node.controlShift, node.controlScale);
+    if (node.timeInput) tape[off + n + (node.networkControls ? node.nControls : 0)] = t / node.timeScale;
+  }
+
+  private writeEnzymeFactors(st: Stoichiometry, t: number, tape: Float64Array, off: number): void {
+    const node = this.node;
+    const n = this.nStates;
+    const u = this.uRaw;
+    if (this.controls) {
+      this.controls.evaluate(t, u, 0);
+      if (node.networkControls) {
+        const csh = node.controlShift;
+        const csc = node.controlScale;
+        for (let k = 0; k < node.nControls; k++) tape[off + n + k] = (u[k]! - csh[k]!) / csc[k]!;
+      }
+    }
+    const enz = st.enzymes;
+    const es = st.enzymeScale;
+    const eo = off + this.eOff;
+    for (let j = 0; j < st.nReactions; j++) {
+      const k = enz[j]!;
+      tape[eo + j] = k < 0 ? 1 : u[k]! / es[k]!;
+    }
   }
 
   /** dx/dt into dydt[dOff …] from the network output on the tape. */
@@ -261,6 +471,25 @@ export class NeuralField implements TapedModel {
     const o = off + this.mlp.outputOffset();
     const s = node.outputScale;
     const sc = node.stateScale;
+    const st = node.stoichiometry;
+    if (st) {
+      const { colPtr, rowIndex, values } = st.sparse;
+      const rs = st.rateScale;
+      const rev = st.reversible;
+      const eo = off + this.eOff;
+      const { substratePtr, substrates, substrateScale } = st;
+      for (let i = 0; i < n; i++) dydt[dOff + i] = 0;
+      for (let j = 0; j < st.nReactions; j++) {
+        const z = tape[o + j]!;
+        let r = rs[j]! * tape[eo + j]! * (rev[j] ? z : softplus(z));
+        for (let q = substratePtr[j]!; q < substratePtr[j + 1]!; q++) {
+          const i = substrates[q]!;
+          r *= y[yo + i]! / substrateScale[i]!;
+        }
+        for (let q = colPtr[j]!; q < colPtr[j + 1]!; q++) dydt[dOff + rowIndex[q]!] += values[q]! * r;
+      }
+      return;
+    }
     switch (node.nonnegative) {
       case 'none':
         for (let i = 0; i < n; i++) dydt[dOff + i] = s[i]! * tape[o + i]!;
@@ -296,6 +525,38 @@ export class NeuralField implements TapedModel {
     const sc = node.stateScale;
     const o = off + this.mlp.outputOffset();
     const yo = off + this.yOff;
+    const st = node.stoichiometry;
+    if (st) {
+      // f = S·r with r_j = rs_j·e_j·s(z_j)·m_j(x): the mass-action factor m_j is the only part
+      // of ∂f/∂x that bypasses the network (e depends on u(t) alone).
+      const { colPtr, rowIndex, values } = st.sparse;
+      const { substratePtr, substrates, substrateScale } = st;
+      const rs = st.rateScale;
+      const rev = st.reversible;
+      const eo = off + this.eOff;
+      for (let i = 0; i < n; i++) vJy[jo + i] = 0;
+      for (let j = 0; j < st.nReactions; j++) {
+        let a = 0;
+        for (let q = colPtr[j]!; q < colPtr[j + 1]!; q++) a += values[q]! * v[vo + rowIndex[q]!]!;
+        const z = tape[o + j]!;
+        const c = a * rs[j]! * tape[eo + j]!;
+        const q0 = substratePtr[j]!;
+        const q1 = substratePtr[j + 1]!;
+        let mj = 1;
+        for (let q = q0; q < q1; q++) mj *= tape[yo + substrates[q]!]! / substrateScale[substrates[q]!]!;
+        go[j] = c * mj * (rev[j] ? 1 : sigmoid(z));
+        if (q0 === q1) continue;
+        const cs = c * (rev[j] ? z : softplus(z));
+        for (let q = q0; q < q1; q++) {
+          // ∂m_j/∂x_i as the product over the other substrates: no division by a zero x_i.
+          let dm = 1 / substrateScale[substrates[q]!]!;
+          for (let p = q0; p < q1; p++)
+            if (p !== q) dm *= tape[yo + substrates[p]!]! / substrateScale[substrates[p]!]!;
+          vJy[jo + substrates[q]!] += cs * dm;
+        }
+      }
+      return;
+    }
     switch (node.nonnegative) {
       case 'none':
         for (let i = 0; i < n; i++) {

@@ -2,15 +2,17 @@ import { existsSync } from 'node:fs';
 import type { Activation } from '../mlp/activations';
 import type { ControlSeries } from '../field/controls';
 import { BatchedNeuralField } from '../field/batched-field';
-import { NeuralODE, type NonNegativity } from '../field/neural-ode';
+import { NeuralODE, type NonNegativity, type StoichiometrySpec } from '../field/neural-ode';
 import { createRng } from '../random/rng';
 import { Adam, type AdamState } from './adam';
 import { readJSON, writeFileAtomic } from './checkpoint';
+import { LBFGS, type LBFGSResult } from './lbfgs';
 import { clipGradientNorm, type LearningRateSchedule, learningRateAt } from './schedule';
 import { type GradientSettings, SegmentGradient } from './segment-gradient';
 import { TrainedModel } from './trained-model';
 import { TrajectoryLoss } from './trajectory-loss';
 import { checkTrajectory, fillMissing, fitScaling } from './data';
+import { fitRateScale } from './rate-scale';
 
 /** One measured trajectory: states at `times` (NaN = not measured), controls on their own grid. */
 export interface TrainingTrajectory {
@@ -20,25 +22,61 @@ export interface TrainingTrajectory {
   name?: string;
 }
 
-/** Progress after each epoch (also the entries of `history`). */
+/**
+ * Progress after each epoch (also the entries of `history`). With `refine`, each L-BFGS
+ * iteration adds an entry with phase 'refine' that continues the epoch numbering.
+ */
 export interface TrainProgress {
+  /** 'adam' for an epoch of mini-batch Adam steps, 'refine' for one full-batch L-BFGS iteration. */
+  phase: 'adam' | 'refine';
   epoch: number;
+  /** Adam epochs asked for (`options.epochs`). */
   epochs: number;
-  /** Mean training loss over the epoch's mini-batches (evaluated before each update). */
+  /**
+   * Adam: mean training loss over the epoch's mini-batches (evaluated before each update).
+   * Refine: full-batch training loss after the iteration.
+   */
   loss: number;
-  /** Validation loss, on epochs where it was evaluated. */
+  /** Validation loss, on epochs where it was evaluated (and on the last refine entry). */
   valLoss?: number;
+  /** Adam: learning rate. Refine: the accepted step length along the L-BFGS direction. */
   lr: number;
-  /** Gradient norm of the last mini-batch, before clipping. */
+  /** Adam: gradient norm of the last mini-batch, before clipping. Refine: full-batch ‖∇L‖∞. */
   gradNorm: number;
-  /** Forward vector-field evaluations during the epoch. */
+  /** Forward vector-field evaluations during the epoch (or the iteration's line search). */
   nfev: number;
   /**
-   * Mini-batches skipped because a solve failed, with its message. Each failure rolls the
+   * Adam: mini-batches skipped because a solve failed, with its message. Each failure rolls the
    * parameters back to before the previous update and halves the learning rate from then on.
+   * Refine: line-search trial points rejected because a solve failed there.
    */
   failures: string[];
   elapsedMs: number;
+}
+
+/** Full-batch L-BFGS refinement after the Adam epochs (the "Adam, then L-BFGS" recipe). */
+export interface RefineOptions {
+  /** Most L-BFGS iterations. */
+  iterations: number;
+  /** Correction pairs kept (default 10). */
+  memory?: number;
+  /** Stop when the full-batch ‖∇L‖∞ ≤ tolerance (default 1e-9). */
+  tolerance?: number;
+}
+
+/** Outcome of the refinement stage. */
+export interface RefineSummary {
+  /** As `LBFGSResult.status`; 'failed' when the loss could not be evaluated at the start. */
+  status: LBFGSResult['status'];
+  message: string;
+  iterations: number;
+  /** Full-batch loss before and after. */
+  lossBefore: number;
+  loss: number;
+  /** Validation loss of the refined parameters, when validation trajectories are given. */
+  valLoss?: number;
+  /** Whether the refined parameters became the returned model (not when validation got worse). */
+  kept: boolean;
 }
 
 /** Options of `trainNeuralODE`. */
@@ -53,6 +91,8 @@ export interface TrainOptions extends GradientSettings {
   activation?: Activation;
   timeInput?: boolean;
   nonnegative?: NonNegativity;
+  /** Build the S·r_θ form (enzyme-multiplied rates; see `StoichiometrySpec`) instead of an output per state. */
+  stoichiometry?: StoichiometrySpec;
   /** Start from this model and parameters instead of building one from the data. */
   model?: NeuralODE;
   params?: Float64Array;
@@ -66,7 +106,9 @@ export interface TrainOptions extends GradientSettings {
   batchSize?: number;
   /**
    * Solve the trajectories of a mini-batch that share their observation times as one stacked
-   * system, two per weight load (default true; not with multiple shooting). The mini-batch loss
+   * system, two per weight load (default true for the fused methods rk4, dopri5, euler and map;
+   * false for the others, whose implicit steps would factor the stacked system's Jacobian whole;
+   * never with multiple shooting). The mini-batch loss
    * is then the mean over all its observed entries rather than the mean of per-trajectory means
    * (the same when every trajectory has the same number of observations).
    */
@@ -86,6 +128,15 @@ export interface TrainOptions extends GradientSettings {
   checkpoint?: { path: string; every?: number };
   /** Resume from this checkpoint file when it exists. */
   resume?: string;
+  /**
+   * After the Adam epochs, minimise the full-batch training loss (every trajectory, penalties
+   * and, with multiple shooting, the free initial states included) by L-BFGS with a strong-Wolfe
+   * line search, starting from the best epoch's parameters. A trial point whose solve fails is
+   * rejected and the step shrunk. With validation trajectories the refined parameters are kept
+   * only if the validation loss does not get worse. The refinement runs after the last epoch and
+   * writes no checkpoint; a run resumed from the final checkpoint repeats it.
+   */
+  refine?: RefineOptions;
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -95,6 +146,8 @@ export interface TrainResult {
   history: TrainProgress[];
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** Present when `refine` was asked for. */
+  refine?: RefineSummary;
 }
 
 interface Segment {
@@ -149,6 +202,9 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
       timeInput: options.timeInput ?? false,
       nonnegative: options.nonnegative ?? 'none',
       ...scaling,
+      ...(options.stoichiometry
+        ? { stoichiometry: fitRateScale(options.stoichiometry, trajs, scaling) }
+        : {}),
       ...(options.stateNames ? { stateNames: options.stateNames } : {}),
       ...(options.controlNames ? { controlNames: options.controlNames } : {}),
     });
@@ -216,7 +272,8 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
 
   // Lockstep: a mini-batch of trajectories that share their times is solved as one stacked system
   // (BatchedNeuralField), its loss the mean over all its observed entries. One per batch makeup.
-  const lockstep = (options.lockstep ?? true) && !options.shooting;
+  const fusedMethod = ['rk4', 'dopri5', 'euler', 'map'].includes(settings.method ?? 'dopri5');
+  const lockstep = (options.lockstep ?? fusedMethod) && !options.shooting;
   const lockstepCache = new Map<string, { grad: SegmentGradient; y0: Float64Array; dy0: Float64Array }>();
   const sameTimes = (a: ArrayLike<number>, b: ArrayLike<number>) => {
     if (a.length !== b.length) return false;
@@ -269,15 +326,56 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
     return hit;
   };
 
+  const dy0 = new Float64Array(n);
+  const continuity = options.shooting?.continuityWeight ?? 1;
+  /**
+   * Loss of a mini-batch at x (network parameters p = x[0, np), then the free initial states of
+   * multiple shooting) and its gradient into gx; `failed` names the solve that failed, if any.
+   */
+  const batchLoss = (x: Float64Array, p: Float64Array, batch: number[], gx: Float64Array) => {
+    gx.fill(0);
+    const w = 1 / batch.length;
+    let loss = 0;
+    let nfev = 0;
+    let failed = '';
+    const stacked = lockstepFor(batch);
+    if (stacked) {
+      const r = stacked.grad.lossAndGradient(p, stacked.y0, gx, stacked.dy0, 1);
+      nfev += r.nfev;
+      if (r.status === 'failed')
+        failed = `mini-batch ${batch.map((ti) => trajs[ti]!.name ?? ti).join(',')}: ${r.message}`;
+      loss = r.loss;
+    }
+    for (const ti of stacked ? [] : batch) {
+      const tr = perTraj[ti]!;
+      for (const seg of tr.segments) {
+        const y0 = seg.shootOffset < 0 ? tr.y0 : x.subarray(seg.shootOffset, seg.shootOffset + n);
+        seg.grad.loss.setEndTarget(
+          seg.nextOffset < 0 ? null : x.subarray(seg.nextOffset, seg.nextOffset + n),
+          continuity,
+        );
+        const r = seg.grad.lossAndGradient(p, y0, gx, dy0, w);
+        nfev += r.nfev;
+        if (r.status === 'failed') {
+          failed = `trajectory ${trajs[ti]!.name ?? ti}: ${r.message}`;
+          break;
+        }
+        loss += w * r.loss;
+        if (seg.shootOffset >= 0) for (let j = 0; j < n; j++) gx[seg.shootOffset + j] += dy0[j]!;
+        if (seg.nextOffset >= 0) seg.grad.loss.endTargetGradient(seg.grad.end, 0, gx, seg.nextOffset, w);
+      }
+      if (failed) break;
+    }
+    return { loss, nfev, failed };
+  };
+
   const theta = new Float64Array(np + shootInit.length);
   theta.set(theta0);
   theta.set(shootInit, np);
   const g = new Float64Array(theta.length);
   // Parameters before the latest update: a solve that fails (blow-up) rolls back to them.
   const thetaPrev = theta.slice();
-  const dy0 = new Float64Array(n);
   const adam = new Adam(theta.length);
-  const continuity = options.shooting?.continuityWeight ?? 1;
   const epochs = options.epochs ?? 100;
   const batchSize = Math.min(options.batchSize ?? trajs.length, trajs.length);
   const lr0 = options.lr ?? 1e-2;
@@ -313,6 +411,26 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
     start = ck.epoch + 1;
   }
 
+  const refineOptions = options.refine;
+  if (refineOptions) {
+    const { iterations, memory = 10, tolerance = 1e-9 } = refineOptions;
+    if (!Number.isInteger(iterations) || iterations < 0)
+      throw new RangeError(
+        `trainNeuralODE: refine.iterations must be a non-negative integer, got ${iterations}`,
+      );
+    if (!Number.isInteger(memory) || memory < 1)
+      throw new RangeError(`trainNeuralODE: refine.memory must be a positive integer, got ${memory}`);
+    if (!(tolerance >= 0))
+      throw new RangeError(
+        `trainNeuralODE: refine.tolerance must be a non-negative number, got ${tolerance}`,
+      );
+  }
+  const validationLoss = (p: Float64Array) => {
+    let v = 0;
+    for (const vp of valProblems) v += vp.grad.value(p, vp.y0).loss / valProblems.length;
+    return v;
+  };
+
   const t0 = performance.now();
   const order = trajs.map((_, i) => i);
   let stoppedEarly = false;
@@ -329,38 +447,8 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
     const failures: string[] = [];
     for (let b0 = 0; b0 < order.length; b0 += batchSize) {
       const batch = order.slice(b0, b0 + batchSize);
-      g.fill(0);
-      const w = 1 / batch.length;
-      let L = 0;
-      let failed = '';
-      const stacked = lockstepFor(batch);
-      if (stacked) {
-        const r = stacked.grad.lossAndGradient(params, stacked.y0, g, stacked.dy0, 1);
-        nfev += r.nfev;
-        if (r.status === 'failed')
-          failed = `mini-batch ${batch.map((ti) => trajs[ti]!.name ?? ti).join(',')}: ${r.message}`;
-        L = r.loss;
-      }
-      for (const ti of stacked ? [] : batch) {
-        const tr = perTraj[ti]!;
-        for (const seg of tr.segments) {
-          const y0 = seg.shootOffset < 0 ? tr.y0 : theta.subarray(seg.shootOffset, seg.shootOffset + n);
-          seg.grad.loss.setEndTarget(
-            seg.nextOffset < 0 ? null : theta.subarray(seg.nextOffset, seg.nextOffset + n),
-            continuity,
-          );
-          const r = seg.grad.lossAndGradient(params, y0, g, dy0, w);
-          nfev += r.nfev;
-          if (r.status === 'failed') {
-            failed = `trajectory ${trajs[ti]!.name ?? ti}: ${r.message}`;
-            break;
-          }
-          L += w * r.loss;
-          if (seg.shootOffset >= 0) for (let j = 0; j < n; j++) g[seg.shootOffset + j] += dy0[j]!;
-          if (seg.nextOffset >= 0) seg.grad.loss.endTargetGradient(seg.grad.end, 0, g, seg.nextOffset, w);
-        }
-        if (failed) break;
-      }
+      const { loss: L, failed, nfev: batchNfev } = batchLoss(theta, params, batch, g);
+      nfev += batchNfev;
       if (failed) {
         // Back off: return to the parameters before the update that led here, with half the rate.
         failures.push(failed);
@@ -375,6 +463,7 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
       batches++;
     }
     const progress: TrainProgress = {
+      phase: 'adam',
       epoch,
       epochs,
       loss: batches > 0 ? lossSum / batches : Number.NaN,
@@ -385,8 +474,7 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
       elapsedMs: performance.now() - t0,
     };
     if (valProblems.length > 0 && (epoch + 1) % every === 0) {
-      let v = 0;
-      for (const vp of valProblems) v += vp.grad.value(params, vp.y0).loss / valProblems.length;
+      const v = validationLoss(params);
       progress.valLoss = v;
       if (v < bestVal) {
         bestVal = v;
@@ -422,8 +510,87 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
       break;
     }
   }
+
+  let refine: RefineSummary | undefined;
+  if (refineOptions) {
+    // Start from the best epoch's network with the free initial states of the last epoch.
+    const x = theta.slice();
+    x.set(best);
+    const all = trajs.map((_, i) => i);
+    let evaluations = 0;
+    let lossBefore = Number.NaN;
+    let stepNfev = 0;
+    let stepFailures: string[] = [];
+    const objective = (z: Float64Array, gz: Float64Array) => {
+      const r = batchLoss(z, z.subarray(0, np), all, gz);
+      stepNfev += r.nfev;
+      if (evaluations++ === 0) lossBefore = r.failed ? Number.NaN : r.loss;
+      if (!r.failed) return r.loss;
+      stepFailures.push(r.failed);
+      return Number.NaN;
+    };
+    // Each entry is reported once the next iteration (or the validation check) is done, so that
+    // the last one can carry the validation loss.
+    // (Typed by assertion: assignments inside callbacks escape TypeScript's narrowing to null.)
+    let pending = null as TrainProgress | null;
+    const flush = () => {
+      if (!pending) return;
+      history.push(pending);
+      options.onProgress?.(pending);
+      pending = null;
+    };
+    const firstEpoch = (history.at(-1)?.epoch ?? start - 1) + 1;
+    const r = new LBFGS(x.length, refineOptions.memory ?? 10).minimize(objective, x, {
+      iterations: refineOptions.iterations,
+      tolerance: refineOptions.tolerance ?? 1e-9,
+      onIteration: (it) => {
+        flush();
+        pending = {
+          phase: 'refine',
+          epoch: firstEpoch + it.iteration - 1,
+          epochs,
+          loss: it.f,
+          lr: it.step,
+          gradNorm: it.gradNorm,
+          nfev: stepNfev,
+          failures: stepFailures,
+          elapsedMs: performance.now() - t0,
+        };
+        stepNfev = 0;
+        stepFailures = [];
+      },
+    });
+    if (pending) {
+      // Evaluations of a final line search that found no decrease count with the last step.
+      pending.nfev += stepNfev;
+      pending.failures.push(...stepFailures);
+    }
+    const refined = x.subarray(0, np);
+    let kept = r.status !== 'failed' && r.iterations > 0;
+    let valLoss: number | undefined;
+    if (kept && valProblems.length > 0) {
+      valLoss = validationLoss(refined);
+      kept = valLoss <= bestVal;
+      if (pending) pending.valLoss = valLoss;
+    }
+    flush();
+    if (kept) {
+      best = refined.slice();
+      bestEpoch = history.at(-1)!.epoch;
+    }
+    refine = {
+      status: r.status,
+      message: r.message,
+      iterations: r.iterations,
+      lossBefore,
+      loss: r.f,
+      ...(valLoss !== undefined ? { valLoss } : {}),
+      kept,
+    };
+  }
+
   const method = options.method ?? 'dopri5';
   // Baselines predict with their own map; stiff methods keep their solver; rk4/dopri5 fields predict adaptively.
   const model = new TrainedModel(node, best, method === 'rk4' || method === 'dopri5' ? {} : { method });
-  return { model, history, bestEpoch, stoppedEarly };
+  return { model, history, bestEpoch, stoppedEarly, ...(refine ? { refine } : {}) };
 }

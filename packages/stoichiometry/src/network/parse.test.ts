@@ -43,6 +43,16 @@ describe('parseNetwork', () => {
     expect(net.S).toEqual([[0], [-1], [1]]);
   });
 
+  it('takes species names as omics tables write them (hyphens, pooled names with a slash)', () => {
+    const net = parseNetwork('Mev-P -> IPP/DMAPP\n2 IPP/DMAPP -> Limonene');
+    expect(net.species).toEqual(['Mev-P', 'IPP/DMAPP', 'Limonene']);
+    expect(net.S).toEqual([
+      [-1, 0],
+      [1, -2],
+      [0, 1],
+    ]);
+  });
+
   it('refuses malformed lines with the line number', () => {
     expect(() => parseNetwork('A -> B\nA + B')).toThrow(/line 2: no '->'/);
     expect(() => parseNetwork('A -> 2B')).toThrow(/line 1: cannot read the term "2B"/);

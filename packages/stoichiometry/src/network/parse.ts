@@ -4,7 +4,8 @@ const ARROWS = [
   { token: '<->', reversible: true },
   { token: '->', reversible: false },
 ] as const;
-const NAME = /^[A-Za-z_][A-Za-z0-9_.'-]*$/;
+// Names as omics tables spell them: Acetyl-CoA, Mev-P, IPP/DMAPP (a pool measured together).
+const NAME = /^[A-Za-z_][A-Za-z0-9_.'/-]*$/;
 const TERM = /^(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*(?:\*\s*|\s+))?(\$?)(\S+)$/;
 
 /**

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { parseNetwork } from '@kinetica/stoichiometry';
+import type { TrainOptions } from '@kinetica/autodiff-ode';
+import { InputError } from '../io/errors';
+
+/** The S·r_θ structure a reaction file describes, in the model's state and control order. */
+export type ReactionStructure = NonNullable<TrainOptions['stoichiometry']>;
+
+/**
+ * Read a reaction file for the S·r_θ model: one reaction per line in @kinetica/stoichiometry's
+ * network syntax (`A -> B`, `$Source -> A`, `A ->` for a loss), optionally followed by
+ * `@ PROTEIN`, the control column whose level multiplies the reaction's rate. Every species must
+ * be one of `states` (boundary species `$X` excepted), every protein one of `controls`.
+ */
+export function readReactions(
+  file: string,
+  states: readonly string[],
+  controls: readonly string[],
+): ReactionStructure {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
+  }
+  const lines = text.split(/\r?\n/);
+  const enzymeOfLine: (number | null)[] = [];
+  const bare = lines.map((raw, i) => {
+    const hash = raw.indexOf('#');
+    const line = hash >= 0 ? raw.slice(0, hash) : raw;
+    const at = line.indexOf('@');
+    if (line.trim() === '') return line;
+    if (at < 0) {
+      enzymeOfLine.push(null);
+      return line;
+    }
+    const name = line.slice(at + 1).trim();
+    const k = controls.indexOf(name);
+    if (k < 0) {
+      throw new InputError(
+        `'${name}' is not one of the controls (${controls.join(', ')})`,
+        file,
+        i + 1,
+        at + 2,
+      );
+    }
+    enzymeOfLine.push(k);
+    return line.slice(0, at);
+  });
+  let network: ReturnType<typeof parseNetwork>;
+  try {
+    network = parseNetwork(bare.join('\n'));
+  } catch (err) {
+    const m = /^parseNetwork: line (\d+): (.*)$/.exec((err as Error).message);
+    if (m) throw new InputError(m[2]!, file, Number(m[1]));
+    throw new InputError((err as Error).message, file);
+  }
+  if (network.reactions.length === 0) throw new InputError('no reactions', file);
+  for (const sp of network.species) {
+    if (!states.includes(sp)) {
+      const line = lines.findIndex((l) => l.includes(sp)) + 1;
+      throw new InputError(`species '${sp}' is not one of the states (${states.join(', ')})`, file, line);
+    }
+  }
+  const S = states.map(() => new Array<number>(network.reactions.length).fill(0));
+  const internal = new Set(network.species);
+  network.reactions.forEach((r, j) => {
+    for (const t of r.reactants)
+      if (internal.has(t.species)) S[states.indexOf(t.species)]![j]! -= t.coefficient;
+    for (const t of r.products)
+      if (internal.has(t.species)) S[states.indexOf(t.species)]![j]! += t.coefficient;
+  });
+  return { S, enzymes: enzymeOfLine, reversible: network.reactions.map((r) => r.reversible) };
+}
