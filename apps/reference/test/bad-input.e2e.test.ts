@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listing, runCli, smallTable, tempDir } from './cli-helpers';
+import { listing, runCli, smallTable, smallTrainArgs, tempDir } from './cli-helpers';
 
 /**
  * Bad input, tried as a new user would: every case exits non-zero with exactly one line on stderr
@@ -11,21 +11,8 @@ import { listing, runCli, smallTable, tempDir } from './cli-helpers';
 describe('kinetica train refuses bad input cleanly', () => {
   let dir: string;
   let good: string;
-  const base = (data: string, out: string, extra: Partial<Record<string, string>> = {}) => {
-    const o: Record<string, string> = {
-      data,
-      time: 'Hour',
-      group: 'Strain',
-      states: 'A,B',
-      controls: 'P,Q',
-      train: 'G1,G2',
-      test: 'G3',
-      out,
-      epochs: '2',
-      ...extra,
-    };
-    return ['train', ...Object.entries(o).flatMap(([k, v]) => [`--${k}`, v as string])];
-  };
+  const base = (data: string, out: string, extra: Record<string, string> = {}) =>
+    smallTrainArgs(data, out, { epochs: '2', ...extra });
 
   beforeAll(() => {
     dir = tempDir('bad-input');

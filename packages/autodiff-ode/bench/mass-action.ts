@@ -9,12 +9,12 @@
  *     [--epochs N] [--refine N] [--memory M] [--tolerance G] [--substeps N] [--seed N]
  */
 import { trainNeuralODE } from '../src/index';
-import { LV, lotkaVolterra, nrmse } from '../test/lotka-volterra';
+import { LV, lotkaVolterra, nrmse, lvTrainingSet } from '../test/lotka-volterra';
 import {
   BINDING_TRUTH,
   coefficientErrors,
   quadraticCoefficients,
-  reversibleBinding,
+  bindingTrainingSet,
 } from '../test/mass-action';
 
 const arg = (name: string, fallback: number) => {
@@ -34,25 +34,7 @@ const substeps = arg('substeps', 1);
 const seed = arg('seed', 1);
 
 const times = Array.from({ length: 41 }, (_, k) => k * (lv ? 0.25 : 0.125));
-const trajectories = lv
-  ? [
-      [4, 2],
-      [6, 3],
-      [3, 4],
-      [5, 1.5],
-      [7, 2.5],
-      [2.5, 2],
-    ].map((ic) => ({ times, states: lotkaVolterra(ic, times) }))
-  : [
-      [2, 1, 0],
-      [1, 2, 0.5],
-      [3, 0.5, 0],
-      [0.5, 1.5, 2],
-      [1.5, 1.5, 0],
-      [2.5, 2, 1],
-      [1, 0.5, 1.5],
-      [0.2, 3, 0.3],
-    ].map((ic) => ({ times, states: reversibleBinding(ic, times) }));
+const trajectories = lv ? lvTrainingSet(times) : bindingTrainingSet(times);
 const names = lv ? ['x', 'y'] : ['A', 'B', 'C'];
 const truth: Record<string, number>[] = lv
   ? [

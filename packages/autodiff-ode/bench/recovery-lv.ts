@@ -4,19 +4,12 @@
  *   npx tsx --conditions=source packages/autodiff-ode/bench/recovery-lv.ts [--epochs N]
  */
 import { trainNeuralODE } from '../src/index';
-import { lotkaVolterra, nrmse } from '../test/lotka-volterra';
+import { lotkaVolterra, nrmse, lvTrainingSet } from '../test/lotka-volterra';
 
 const i = process.argv.indexOf('--epochs');
 const epochs = i >= 0 ? Number(process.argv[i + 1]) : 800;
 const times = Array.from({ length: 41 }, (_, k) => k * 0.25);
-const train = [
-  [4, 2],
-  [6, 3],
-  [3, 4],
-  [5, 1.5],
-  [7, 2.5],
-  [2.5, 2],
-].map((ic) => ({ times, states: lotkaVolterra(ic, times) }));
+const train = lvTrainingSet(times);
 const t0 = performance.now();
 const res = trainNeuralODE({
   trajectories: train,

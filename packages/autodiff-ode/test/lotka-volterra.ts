@@ -32,3 +32,15 @@ export function nrmse(pred: ArrayLike<number>[], obs: ArrayLike<number>[]): numb
     return rmse / sd;
   });
 }
+
+/** The six training initial conditions of the recovery tests and benchmarks, each observed at `times`. */
+export function lvTrainingSet(times: readonly number[]) {
+  return [
+    [4, 2],
+    [6, 3],
+    [3, 4],
+    [5, 1.5],
+    [7, 2.5],
+    [2.5, 2],
+  ].map((ic) => ({ times: [...times], states: lotkaVolterra(ic, times) }));
+}

@@ -92,3 +92,17 @@ export function reversibleBinding(y0: readonly number[], times: readonly number[
   }
   return out;
 }
+
+/** Eight A + B ⇌ C trajectories (the recovery test's and benchmark's), each observed at `times`. */
+export function bindingTrainingSet(times: readonly number[]) {
+  return [
+    [2, 1, 0],
+    [1, 2, 0.5],
+    [3, 0.5, 0],
+    [0.5, 1.5, 2],
+    [1.5, 1.5, 0],
+    [2.5, 2, 1],
+    [1, 0.5, 1.5],
+    [0.2, 3, 0.3],
+  ].map((ic) => ({ times: [...times], states: reversibleBinding(ic, times) }));
+}

@@ -3,18 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type TrainingTrajectory, type TrainResult, trainNeuralODE } from '../src/index';
-import { LV, lotkaVolterra, nrmse } from './lotka-volterra';
-import { BINDING_TRUTH, coefficientErrors, quadraticCoefficients, reversibleBinding } from './mass-action';
+import { LV, lotkaVolterra, nrmse, lvTrainingSet } from './lotka-volterra';
+import { BINDING_TRUTH, coefficientErrors, quadraticCoefficients, bindingTrainingSet } from './mass-action';
 
 const times = Array.from({ length: 41 }, (_, i) => i * 0.25);
-const train: TrainingTrajectory[] = [
-  [4, 2],
-  [6, 3],
-  [3, 4],
-  [5, 1.5],
-  [7, 2.5],
-  [2.5, 2],
-].map((ic) => ({ times, states: lotkaVolterra(ic, times) }));
+const train: TrainingTrajectory[] = lvTrainingSet(times);
 const heldOut = [
   [4.5, 2.2],
   [5.5, 3.5],
@@ -88,16 +81,7 @@ describe('mass-action recovery of a bimolecular network, A + B ⇌ C', () => {
     // coefficients 1.3e-3 off). Adam alone (500 epochs) gets even the sign of k2 wrong.
     const bTimes = Array.from({ length: 41 }, (_, k) => k * 0.125);
     const r = trainNeuralODE({
-      trajectories: [
-        [2, 1, 0],
-        [1, 2, 0.5],
-        [3, 0.5, 0],
-        [0.5, 1.5, 2],
-        [1.5, 1.5, 0],
-        [2.5, 2, 1],
-        [1, 0.5, 1.5],
-        [0.2, 3, 0.3],
-      ].map((ic) => ({ times: bTimes, states: reversibleBinding(ic, bTimes) })),
+      trajectories: bindingTrainingSet(bTimes),
       hidden: [16],
       activation: 'quadratic',
       weightStd: 0.1,

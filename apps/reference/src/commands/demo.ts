@@ -1,6 +1,6 @@
 import { datasetToWideCsv } from '@kinetica/omics-io';
 import { parseArgs } from '../io/args';
-import { OutputStage } from '../io/atomic';
+import { writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
 import { metricsJson, runHeldOut } from '../pipeline/heldout';
@@ -79,8 +79,7 @@ export const demoCommand: Command = {
       onProgress: (msg, f) => bar.update(f, msg),
     });
     bar.done();
-    const stage = new OutputStage(out);
-    try {
+    writeStaged(out, (stage) => {
       stage.write('metrics.json', metricsJson(run));
       stage.write('predictions.csv', predictionsCsv(run.results));
       // The simulated table and the model, so that predict, diagnose and knockout can follow on.
@@ -138,11 +137,7 @@ export const demoCommand: Command = {
         caption: 'Training loss per epoch',
       });
       writeReport(stage, 'Kinetica demo: predicting unseen limonene strains', blocks);
-      stage.commit();
-    } catch (err) {
-      stage.discard();
-      throw err;
-    }
+    });
     const summary = Object.fromEntries(
       run.results.map((r) => [
         r.group,

@@ -2,7 +2,7 @@ import { bindParameters, findSteadyStates, stiffnessProfile } from '@kinetica/di
 import { solve } from '@kinetica/solvers-stiff';
 import { limoneneSpecies } from '@kinetica/stoichiometry';
 import { type ParsedArgs, parseArgs, required } from '../io/args';
-import { OutputStage } from '../io/atomic';
+import { writeStaged } from '../io/atomic';
 import { CliError, ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { diagnoseLearned } from '../pipeline/learned-diagnosis';
@@ -75,8 +75,7 @@ export const diagnoseCommand: Command = {
       })),
     };
     if (o.out) {
-      const stage = new OutputStage(o.out as string);
-      try {
+      writeStaged(o.out as string, (stage) => {
         writeReport(stage, `Kinetica diagnosis: ${name} pathway`, [
           {
             kind: 'text',
@@ -97,11 +96,7 @@ export const diagnoseCommand: Command = {
           },
         ]);
         stage.write('diagnosis.json', `${JSON.stringify(result, null, 2)}\n`);
-        stage.commit();
-      } catch (err) {
-        stage.discard();
-        throw err;
-      }
+      });
     }
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
@@ -140,19 +135,14 @@ function diagnoseModelFile(o: ParsedArgs['options']): number {
   const trainedOn = strain.model.train;
   const result = { modelFile: modelPath, trainedOn, ...run.summary };
   if (o.out) {
-    const stage = new OutputStage(o.out as string);
-    try {
+    writeStaged(o.out as string, (stage) => {
       writeReport(
         stage,
         `Kinetica diagnosis: strain ${run.summary.strain}`,
         diagnosisBlocks(run, modelPath, trainedOn, strain.model.time),
       );
       stage.write('diagnosis.json', `${JSON.stringify(result, null, 2)}\n`);
-      stage.commit();
-    } catch (err) {
-      stage.discard();
-      throw err;
-    }
+    });
   }
   if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else for (const line of diagnosisLines(run, trainedOn)) info(false, line);

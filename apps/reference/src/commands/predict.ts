@@ -1,6 +1,6 @@
 import { linspace } from '@kinetica/omics-io';
 import { parseArgs, required } from '../io/args';
-import { OutputStage } from '../io/atomic';
+import { writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { checkSelection, loadSelection } from '../pipeline/data';
@@ -48,15 +48,10 @@ export const predictCommand: Command = {
       grid,
       model.trainScale,
     );
-    const stage = new OutputStage(out);
-    try {
+    writeStaged(out, (stage) => {
       stage.write('predictions.csv', predictionsCsv(run.results));
       stage.write('metrics.json', metricsJson(run));
-      stage.commit();
-    } catch (err) {
-      stage.discard();
-      throw err;
-    }
+    });
     if (o.json) process.stdout.write(`${JSON.stringify({ out, groups: test })}\n`);
     else info(false, `wrote ${out}/predictions.csv and metrics.json for ${test.join(', ')}`);
     return ExitCode.ok;

@@ -1,5 +1,5 @@
 import { parseArgs, required } from '../io/args';
-import { OutputStage } from '../io/atomic';
+import { writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
 import { checkSelection, loadSelection, type TableSelection } from '../pipeline/data';
@@ -95,8 +95,7 @@ export const trainCommand: Command = {
       onProgress: (msg, f) => bar.update(f, msg),
     });
     bar.done();
-    const stage = new OutputStage(out);
-    try {
+    writeStaged(out, (stage) => {
       stage.write('model.json', modelJson(run, sel, seed, dataset));
       stage.write('metrics.json', metricsJson(run));
       stage.write('predictions.csv', predictionsCsv(run.results));
@@ -127,11 +126,7 @@ export const trainCommand: Command = {
         caption: 'Training loss per epoch',
       });
       writeReport(stage, 'Kinetica: held-out strain prediction', blocks);
-      stage.commit();
-    } catch (err) {
-      stage.discard();
-      throw err;
-    }
+    });
     const summary = Object.fromEntries(
       run.results.map((r) => [
         r.group,

@@ -63,6 +63,18 @@ export class OutputStage {
   }
 }
 
+/** Run `fill` on a fresh stage for `dir` and commit it; on any error discard it and rethrow. */
+export function writeStaged(dir: string, fill: (stage: OutputStage) => void): void {
+  const stage = new OutputStage(dir);
+  try {
+    fill(stage);
+    stage.commit();
+  } catch (err) {
+    stage.discard();
+    throw err;
+  }
+}
+
 /** Write one file atomically: a temporary file beside it, then a rename. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   const abs = resolve(path);

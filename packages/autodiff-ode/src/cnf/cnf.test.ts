@@ -4,16 +4,7 @@ import { MLP } from '../mlp/mlp';
 import { createRng } from '../random/rng';
 import { CNF, gaussianNLL, twoMoons } from './cnf';
 import { TraceField } from './trace-field';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.sqrt(den);
-}
+import { relErr } from '../../test/rel-err';
 
 describe('continuous normalizing flow', () => {
   for (const activation of ['tanh', 'softplus'] as const) {

@@ -3,16 +3,7 @@ import { createRng } from '../random/rng';
 import { loadModel, TrainedModel } from '../training/trained-model';
 import { BatchedNeuralField } from './batched-field';
 import { NeuralODE, type NeuralODESpec } from './neural-ode';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.sqrt(den);
-}
+import { relErr } from '../../test/rel-err';
 
 // A + B <-> C (reversible, enzyme 0), C -> D + B (enzyme 1), an influx of A (no enzyme),
 // A + D -> ∅ (enzyme 1). B is a catalyst: w = [0, 1, 1, 0] has wᵀS = 0 in this open system.

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../random/rng';
 import { LinearControls } from './controls';
 import { NeuralODE, type NonNegativity } from './neural-ode';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.sqrt(den);
-}
+import { relErr } from '../../test/rel-err';
 
 const controls = {
   times: [0, 1, 2.5, 4],

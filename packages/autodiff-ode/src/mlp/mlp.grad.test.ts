@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../random/rng';
 import { ACTIVATIONS } from './activations';
 import { createMLP, type MLP } from './mlp';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-300);
-}
+import { relErr } from '../../test/rel-err';
 
 function setup(mlp: MLP, seed: number) {
   const rng = createRng(seed);

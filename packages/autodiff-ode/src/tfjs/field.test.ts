@@ -4,16 +4,7 @@ import { NeuralODE } from '../field/neural-ode';
 import { createRng } from '../random/rng';
 import { TfjsField } from './field';
 import { TfjsMLP } from './mlp';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.sqrt(den);
-}
+import { relErr } from '../../test/rel-err';
 
 describe('TfjsField (any tfjs function as f_θ)', () => {
   it('evaluates a tfjs network on [x; u(t)] and its VJPs like the fused neural field, to float32 precision', () => {

@@ -4,16 +4,7 @@ import { createRng } from '../random/rng';
 import { ACTIVATIONS } from '../mlp/activations';
 import { createMLP } from '../mlp/mlp';
 import { paramsFromTensors, TfjsMLP } from './mlp';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.sqrt(den);
-}
+import { relErr } from '../../test/rel-err';
 
 describe('TensorFlow.js path', () => {
   for (const activation of ACTIVATIONS) {

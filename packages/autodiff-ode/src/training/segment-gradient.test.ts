@@ -3,16 +3,7 @@ import { NeuralODE } from '../field/neural-ode';
 import { createRng } from '../random/rng';
 import { type GradientSettings, SegmentGradient } from './segment-gradient';
 import { TrajectoryLoss } from './trajectory-loss';
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num) / Math.sqrt(den);
-}
+import { relErr } from '../../test/rel-err';
 
 /** A 3-state field with 2 interpolated controls, observations with gaps, and every penalty on. */
 function problem(settings: GradientSettings) {
