@@ -90,17 +90,17 @@ const CONFIGS: Record<string, Config> = {
   ws: { weightStd: 0.01 },
   shoot: { shooting: { segmentLength: 20 } },
   pdsp: { nonnegative: 'production-degradation', activation: 'softplus' },
-  sr: { stoichiometry: REACTIONS },
-  srh16: { stoichiometry: REACTIONS, hidden: [16, 16] },
-  srma: { stoichiometry: { ...REACTIONS, massAction: true } },
-  srmah16: { stoichiometry: { ...REACTIONS, massAction: true }, hidden: [16, 16] },
+  sr: { stoichiometry: { ...REACTIONS, massAction: false } },
+  srh16: { stoichiometry: { ...REACTIONS, massAction: false }, hidden: [16, 16] },
+  srma: { stoichiometry: REACTIONS },
+  srmah16: { stoichiometry: REACTIONS, hidden: [16, 16] },
   srmacos: {
-    stoichiometry: { ...REACTIONS, massAction: true },
+    stoichiometry: REACTIONS,
     lr: 3e-3,
     schedule: { kind: 'cosine', minLr: 1e-4 },
   },
-  srmaref: { stoichiometry: { ...REACTIONS, massAction: true }, refine: { iterations: 200 } },
-  srmadp: { stoichiometry: { ...REACTIONS, massAction: true }, method: 'dopri5' },
+  srmaref: { stoichiometry: REACTIONS, refine: { iterations: 200 } },
+  srmadp: { stoichiometry: REACTIONS, method: 'dopri5' },
 };
 
 function selection(train: string[], test: string[]): TableSelection {

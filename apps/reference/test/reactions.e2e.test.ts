@@ -23,6 +23,7 @@ describe('reaction files for the S·r_θ model', () => {
       [0, 0, 0, 0, 0, 1, 0, -1],
     ]);
     expect(r.enzymes).toEqual([null, 3, 2, 6, 7, 5, null, null]);
+    expect(r.massAction).toBe(true);
   });
 
   it('kinetica train --reactions fits S·r_θ, stores it in model.json, and predict reproduces it', () => {
@@ -46,6 +47,25 @@ describe('reaction files for the S·r_θ model', () => {
     expect(readFileSync(join(again, 'predictions.csv'), 'utf8')).toBe(
       readFileSync(join(run, 'predictions.csv'), 'utf8'),
     );
+    // Rates first order in their substrates: with A → B knocked out, B drains towards 0 but never
+    // below it (a rate that did not vanish with its substrate would drive B negative).
+    const k = runCli([
+      'knockout',
+      '--model-file',
+      join(run, 'model.json'),
+      '--data',
+      data,
+      '--strain',
+      'G3',
+      '--enzyme',
+      'Q',
+      '--factor',
+      '0',
+      '--json',
+    ]);
+    expect(k.code).toBe(0);
+    const final = JSON.parse(k.stdout).final as { species: string; perturbed: number }[];
+    expect(final.find((r) => r.species === 'B')!.perturbed).toBeGreaterThanOrEqual(0);
   });
 
   const bad: Array<{ name: string; text: string; expect: RegExp }> = [

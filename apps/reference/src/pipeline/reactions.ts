@@ -7,7 +7,7 @@ import { InputError } from '../io/errors';
 export type ReactionStructure = NonNullable<TrainOptions['stoichiometry']>;
 
 /**
- * Read a reaction file for the S·r_θ model: one reaction per line in @kinetica/stoichiometry's
+ * Read a reaction file for the S·r_θ model (irreversible rates first order in their substrates): one reaction per line in @kinetica/stoichiometry's
  * network syntax (`A -> B`, `$Source -> A`, `A ->` for a loss), optionally followed by
  * `@ PROTEIN`, the control column whose level multiplies the reaction's rate. Every species must
  * be one of `states` (boundary species `$X` excepted), every protein one of `controls`.
@@ -71,5 +71,12 @@ export function readReactions(
     for (const t of r.products)
       if (internal.has(t.species)) S[states.indexOf(t.species)]![j]! += t.coefficient;
   });
-  return { S, enzymes: enzymeOfLine, reversible: network.reactions.map((r) => r.reversible) };
+  // First order in every substrate: a rate vanishes with its substrate, so no state is driven
+  // below zero (a knockout of the reaction that feeds a pool cannot leave it draining forever).
+  return {
+    S,
+    enzymes: enzymeOfLine,
+    reversible: network.reactions.map((r) => r.reversible),
+    massAction: true,
+  };
 }
