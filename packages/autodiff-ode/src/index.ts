@@ -33,7 +33,13 @@ export {
   FusedSolver,
   type FusedSolveOptions,
 } from './integrate/fused-solver';
-export { isTaped, type ParametricModel, type TapedModel, tapeByRecompute } from './integrate/taped-model';
+export {
+  isTaped,
+  type ParametricModel,
+  TapedField,
+  type TapedModel,
+  tapeByRecompute,
+} from './integrate/taped-model';
 
 export { Adam, type AdamState } from './training/adam';
 export { writeFileAtomic } from './training/checkpoint';

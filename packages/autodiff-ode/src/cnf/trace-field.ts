@@ -1,6 +1,6 @@
 import { sigmoid } from '../mlp/activations';
 import type { MLP } from '../mlp/mlp';
-import type { TapedModel } from '../integrate/taped-model';
+import { TapedField } from '../integrate/taped-model';
 
 /**
  * The augmented field of a continuous normalizing flow (Chen et al. 2018; Grathwohl et al. 2019,
@@ -10,7 +10,7 @@ import type { TapedModel } from '../integrate/taped-model';
  * differentiates primal and tangent together (second derivatives of the activations), so the
  * gradient of the log-likelihood is exact for the computed solution.
  */
-export class TraceField implements TapedModel {
+export class TraceField extends TapedField {
   readonly nStates: number;
   readonly nParams: number;
   readonly tapeSize: number;
@@ -24,12 +24,11 @@ export class TraceField implements TapedModel {
   private readonly tanPer: number;
   private readonly layerTanOff: Int32Array;
   private readonly zOff: Int32Array;
-  private readonly scratch: Float64Array;
-  private readonly fbuf: Float64Array;
   private readonly ab: Float64Array[];
   private readonly tb: Float64Array[];
 
   constructor(mlp: MLP, trace: 'exact' | 'hutchinson') {
+    super();
     const d = mlp.nOut;
     if (mlp.nIn !== d + 1)
       throw new RangeError(`TraceField: the network must map [z; t] (${d + 1} inputs) to ${d} outputs`);
@@ -60,8 +59,6 @@ export class TraceField implements TapedModel {
     }
     this.tanOff = mlp.tapeSize;
     this.tapeSize = mlp.tapeSize + this.nProbes * o;
-    this.scratch = new Float64Array(this.tapeSize);
-    this.fbuf = new Float64Array(this.nStates);
     const maxW = Math.max(...mlp.widths);
     this.ab = [new Float64Array(maxW), new Float64Array(maxW)];
     this.tb = Array.from({ length: 2 * this.nProbes }, () => new Float64Array(maxW));
@@ -216,22 +213,5 @@ export class TraceField implements TapedModel {
     }
     for (let k = 0; k < d; k++) vJy[k] = abar[k]!;
     vJy[d] = 0;
-  }
-
-  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void {
-    this.forwardTaped(t, y, p, dydt, this.scratch, 0);
-  }
-
-  vjp(
-    t: number,
-    y: Float64Array,
-    p: Float64Array,
-    v: Float64Array,
-    vJy: Float64Array,
-    vJp: Float64Array,
-  ): void {
-    this.forwardTaped(t, y, p, this.fbuf, this.scratch, 0);
-    vJp.fill(0);
-    this.backwardTaped(t, p, this.scratch, 0, v, vJy, vJp);
   }
 }

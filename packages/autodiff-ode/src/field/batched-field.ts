@@ -1,4 +1,4 @@
-import type { TapedModel } from '../integrate/taped-model';
+import { TapedField } from '../integrate/taped-model';
 import type { MLP } from '../mlp/mlp';
 import { WasmPairMLP } from '../mlp/wasm-pair';
 import type { NeuralField } from './neural-ode';
@@ -9,7 +9,7 @@ import type { NeuralField } from './neural-ode';
  * `backwardPair`). Trajectories that share their observation times train this way in one solve,
  * as a torchdiffeq user batches them (an adaptive method then takes common steps).
  */
-export class BatchedNeuralField implements TapedModel {
+export class BatchedNeuralField extends TapedField {
   readonly nStates: number;
   readonly nParams: number;
   readonly tapeSize: number;
@@ -20,14 +20,13 @@ export class BatchedNeuralField implements TapedModel {
   private readonly mlp: MLP;
   private readonly go: Float64Array[];
   private readonly gin: Float64Array[];
-  private readonly scratch: Float64Array;
-  private readonly fbuf: Float64Array;
   /** The pair passes on WebAssembly SIMD (null where unavailable), used inside a solver's
    * `beginParams` … `endParams` bracket for the parameters given there. */
   private readonly wasm: WasmPairMLP | null;
   private wasmParams: Float64Array | null = null;
 
   constructor(fields: readonly NeuralField[]) {
+    super();
     if (fields.length === 0) throw new RangeError('BatchedNeuralField: needs at least one trajectory field');
     const node = fields[0]!.node;
     for (const f of fields)
@@ -43,8 +42,6 @@ export class BatchedNeuralField implements TapedModel {
     this.tstops = Float64Array.from(new Set(fields.flatMap((f) => Array.from(f.tstops)))).sort();
     this.go = fields.map(() => new Float64Array(this.mlp.nOut));
     this.gin = fields.map(() => new Float64Array(this.mlp.nIn));
-    this.scratch = new Float64Array(this.tapeSize);
-    this.fbuf = new Float64Array(this.nStates);
     this.wasm = fields.length > 1 ? WasmPairMLP.create(this.mlp) : null;
   }
 
@@ -126,22 +123,5 @@ export class BatchedNeuralField implements TapedModel {
     }
     if (b < B) mlp.backward(p, tape, off + b * ts, go[b]!, gin[b]!, vJp, true, n);
     for (let k = 0; k < B; k++) fields[k]!.addInputCotangent(gin[k]!, vJy, k * n);
-  }
-
-  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void {
-    this.forwardTaped(t, y, p, dydt, this.scratch, 0);
-  }
-
-  vjp(
-    t: number,
-    y: Float64Array,
-    p: Float64Array,
-    v: Float64Array,
-    vJy: Float64Array,
-    vJp: Float64Array,
-  ): void {
-    this.forwardTaped(t, y, p, this.fbuf, this.scratch, 0);
-    vJp.fill(0);
-    this.backwardTaped(t, p, this.scratch, 0, v, vJy, vJp);
   }
 }

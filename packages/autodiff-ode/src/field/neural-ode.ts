@@ -2,7 +2,7 @@ import { type SparseStoichiometry, sparseStoichiometry } from '@kinetica/stoichi
 import { type Activation, sigmoid, softplus } from '../mlp/activations';
 import { MLP } from '../mlp/mlp';
 import type { Rng } from '../random/rng';
-import type { TapedModel } from '../integrate/taped-model';
+import { TapedField } from '../integrate/taped-model';
 import { type ControlSeries, LinearControls } from './controls';
 
 /**
@@ -338,7 +338,7 @@ export function neuralODE(spec: NeuralODESpec): NeuralODE {
  * f_θ(t, x) of one trajectory. Implements the model interface of `odeGradient`
  * ({f, vjp, jac}) and the taped interface of the fused solver.
  */
-export class NeuralField implements TapedModel {
+export class NeuralField extends TapedField {
   readonly nStates: number;
   readonly nParams: number;
   readonly tapeSize: number;
@@ -351,14 +351,13 @@ export class NeuralField implements TapedModel {
   private readonly eOff: number;
   /** u(t) in raw units (S·r_θ form). */
   private readonly uRaw: Float64Array;
-  private readonly scratch: Float64Array;
   private readonly gOut: Float64Array;
   private readonly gIn: Float64Array;
-  private readonly fScratch: Float64Array;
   private readonly jacE: Float64Array;
   private readonly jacRow: Float64Array;
 
   constructor(node: NeuralODE, controls?: ControlSeries | LinearControls) {
+    super();
     this.node = node;
     this.mlp = node.mlp;
     this.nStates = node.nStates;
@@ -381,10 +380,8 @@ export class NeuralField implements TapedModel {
     this.eOff = this.yOff + this.nStates;
     this.uRaw = new Float64Array(node.stoichiometry ? node.nControls : 0);
     this.tapeSize = this.eOff + (node.stoichiometry?.nReactions ?? 0);
-    this.scratch = new Float64Array(this.tapeSize);
     this.gOut = new Float64Array(this.mlp.nOut);
     this.gIn = new Float64Array(this.mlp.nIn);
-    this.fScratch = new Float64Array(this.nStates);
     this.jacE = new Float64Array(this.nStates);
     this.jacRow = new Float64Array(this.nStates);
   }
@@ -585,23 +582,6 @@ export class NeuralField implements TapedModel {
   addInputCotangent(gIn: Float64Array, vJy: Float64Array, jo: number): void {
     const sc = this.node.stateScale;
     for (let i = 0; i < this.nStates; i++) vJy[jo + i] += gIn[i]! / sc[i]!;
-  }
-
-  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void {
-    this.forwardTaped(t, y, p, dydt, this.scratch, 0);
-  }
-
-  vjp(
-    t: number,
-    y: Float64Array,
-    p: Float64Array,
-    v: Float64Array,
-    vJy: Float64Array,
-    vJp: Float64Array,
-  ): void {
-    this.forwardTaped(t, y, p, this.fScratch, this.scratch, 0);
-    vJp.fill(0);
-    this.backwardTaped(t, p, this.scratch, 0, v, vJy, vJp);
   }
 
   /** ∂f/∂x, row-major n × n (one reverse pass per state). */

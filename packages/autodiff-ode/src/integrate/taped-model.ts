@@ -95,3 +95,58 @@ export function tapeByRecompute(m: ParametricModel): TapedModel {
     },
   };
 }
+
+/**
+ * The plain `f` and `vjp` of a taped model, run through its own taped passes on one scratch tape
+ * (allocated on first use, when the subclass has set its tape size).
+ */
+export abstract class TapedField implements TapedModel {
+  abstract readonly nStates: number;
+  abstract readonly nParams: number;
+  abstract readonly tapeSize: number;
+  private tapeScratch: Float64Array | null = null;
+  private fScratch: Float64Array | null = null;
+
+  abstract forwardTaped(
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    dydt: Float64Array,
+    tape: Float64Array,
+    off: number,
+  ): void;
+
+  abstract backwardTaped(
+    t: number,
+    p: Float64Array,
+    tape: Float64Array,
+    off: number,
+    v: Float64Array,
+    vJy: Float64Array,
+    vJp: Float64Array,
+  ): void;
+
+  /** The scratch tape of the untaped entry points. */
+  protected get scratch(): Float64Array {
+    this.tapeScratch ??= new Float64Array(this.tapeSize);
+    return this.tapeScratch;
+  }
+
+  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void {
+    this.forwardTaped(t, y, p, dydt, this.scratch, 0);
+  }
+
+  vjp(
+    t: number,
+    y: Float64Array,
+    p: Float64Array,
+    v: Float64Array,
+    vJy: Float64Array,
+    vJp: Float64Array,
+  ): void {
+    this.fScratch ??= new Float64Array(this.nStates);
+    this.forwardTaped(t, y, p, this.fScratch, this.scratch, 0);
+    vJp.fill(0);
+    this.backwardTaped(t, p, this.scratch, 0, v, vJy, vJp);
+  }
+}
