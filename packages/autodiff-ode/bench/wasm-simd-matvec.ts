@@ -5,58 +5,8 @@
  *   npx tsx packages/autodiff-ode/bench/wasm-simd-matvec.ts
  */
 
+import { MLP } from '../src/mlp/mlp';
 import { createWasmKernels } from '../src/mlp/wasm-kernels';
-
-/** The JS kernel of the package's pair forward pass (four rows × two samples). */
-function matvecPairJs(
-  M: Float64Array,
-  rows: number,
-  cols: number,
-  X: Float64Array,
-  xa: number,
-  xb: number,
-  Y: Float64Array,
-  ya: number,
-  yb: number,
-): void {
-  for (let r = 0, m0 = 0; r < rows; r += 4, m0 += 4 * cols) {
-    const m1 = m0 + cols;
-    const m2 = m1 + cols;
-    const m3 = m2 + cols;
-    let a0 = 0;
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    let b0 = 0;
-    let b1 = 0;
-    let b2 = 0;
-    let b3 = 0;
-    for (let c = 0; c < cols; c++) {
-      const x = X[xa + c]!;
-      const z = X[xb + c]!;
-      const p0 = M[m0 + c]!;
-      const p1 = M[m1 + c]!;
-      const p2 = M[m2 + c]!;
-      const p3 = M[m3 + c]!;
-      a0 += p0 * x;
-      b0 += p0 * z;
-      a1 += p1 * x;
-      b1 += p1 * z;
-      a2 += p2 * x;
-      b2 += p2 * z;
-      a3 += p3 * x;
-      b3 += p3 * z;
-    }
-    Y[ya + r] = a0;
-    Y[ya + r + 1] = a1;
-    Y[ya + r + 2] = a2;
-    Y[ya + r + 3] = a3;
-    Y[yb + r] = b0;
-    Y[yb + r + 1] = b1;
-    Y[yb + r + 2] = b2;
-    Y[yb + r + 3] = b3;
-  }
-}
 
 const n = 64;
 const kernels = createWasmKernels(n * n + 4 * n);
@@ -65,13 +15,24 @@ const { mv2 } = kernels;
 const F = kernels.f64;
 // Layout (in doubles): M at 0, x_a at n², x_b at n² + n, y_a at n² + 2n, y_b at n² + 3n.
 for (let k = 0; k < n * n + 2 * n; k++) F[k] = Math.sin(k * 0.37);
-const M = F.slice(0, n * n);
-const X = F.slice(n * n, n * n + 2 * n);
-const Y = new Float64Array(2 * n);
+// The package's plain-JS pair forward pass (four rows × two samples) on the same product: one
+// 64 → 64 layer with zero bias and identity activation, the two inputs on two tapes.
+const layer = new MLP({ widths: [n, n], activation: 'identity', outputActivation: 'identity' });
+const p = new Float64Array(layer.nParams);
+p.set(F.subarray(0, n * n), layer.weightOffset[0]!);
+const tp = new Float64Array(2 * layer.tapeSize);
+const tb = layer.tapeSize;
+tp.set(F.subarray(n * n, n * n + n), 0);
+tp.set(F.subarray(n * n + n, n * n + 2 * n), tb);
+const jsPair = () => layer.forwardPairFromTape(p, tp, 0, tb);
 mv2(0, n, n, 8 * n * n, 8 * (n * n + n), 8 * (n * n + 2 * n), 8 * (n * n + 3 * n));
-matvecPairJs(M, n, n, X, 0, n, Y, 0, n);
+jsPair();
 let err = 0;
-for (let i = 0; i < 2 * n; i++) err = Math.max(err, Math.abs(F[n * n + 2 * n + i]! - Y[i]!));
+const out = layer.aOff[1]!;
+for (let i = 0; i < n; i++) {
+  err = Math.max(err, Math.abs(F[n * n + 2 * n + i]! - tp[out + i]!));
+  err = Math.max(err, Math.abs(F[n * n + 3 * n + i]! - tp[tb + out + i]!));
+}
 if (!(err < 1e-12)) throw new Error(`wasm and JS products differ by ${err}`);
 
 const reps = 20000;
@@ -84,7 +45,7 @@ const rate = (f: () => void) => {
   }
   return (reps * 2 * n * n) / best / 1e6;
 };
-const js = rate(() => matvecPairJs(M, n, n, X, 0, n, Y, 0, n));
+const js = rate(jsPair);
 const wasm = rate(() => mv2(0, n, n, 8 * n * n, 8 * (n * n + n), 8 * (n * n + 2 * n), 8 * (n * n + 3 * n)));
 console.log(
   JSON.stringify({
