@@ -6,29 +6,42 @@
  * never leaves the store. Multipliers stay where they were computed; the solve replays the
  * interchanges in elimination order.
  */
-export class BandedLU {
+/** Shape, row layout and pivots shared by the real and complex band factorisations. */
+abstract class BandLayout {
   readonly n: number;
   readonly kl: number;
   readonly ku: number;
   /** Entries per stored row: 2·kl + ku + 1. */
   readonly width: number;
-  /** Band store, row-major; write A(i, j) at `offset(i, j)` after `clear()`. */
-  readonly band: Float64Array;
   readonly pivots: Int32Array;
 
-  constructor(n: number, kl: number, ku: number) {
-    checkBandShape('BandedLU', n, kl, ku);
+  constructor(name: string, n: number, kl: number, ku: number) {
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`${name}: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(kl) || kl < 0 || kl >= n)
+      throw new RangeError(`${name}: kl must be an integer in [0, ${n - 1}], got ${kl}`);
+    if (!Number.isInteger(ku) || ku < 0 || ku >= n)
+      throw new RangeError(`${name}: ku must be an integer in [0, ${n - 1}], got ${ku}`);
     this.n = n;
     this.kl = kl;
     this.ku = ku;
     this.width = 2 * kl + ku + 1;
-    this.band = new Float64Array(n * this.width);
     this.pivots = new Int32Array(n);
   }
 
-  /** Index of A(i, j) in `band`; valid for i − kl ≤ j ≤ i + ku. */
+  /** Index of A(i, j) in the band store; valid for i − kl ≤ j ≤ i + ku. */
   offset(i: number, j: number): number {
     return i * this.width + (j - i + this.kl);
+  }
+}
+
+export class BandedLU extends BandLayout {
+  /** Band store, row-major; write A(i, j) at `offset(i, j)` after `clear()`. */
+  readonly band: Float64Array;
+
+  constructor(n: number, kl: number, ku: number) {
+    super('BandedLU', n, kl, ku);
+    this.band = new Float64Array(n * this.width);
   }
 
   clear(): void {
@@ -101,28 +114,14 @@ export class BandedLU {
 }
 
 /** Complex counterpart of `BandedLU` on split real/imaginary band stores. */
-export class ComplexBandedLU {
-  readonly n: number;
-  readonly kl: number;
-  readonly ku: number;
-  readonly width: number;
+export class ComplexBandedLU extends BandLayout {
   readonly re: Float64Array;
   readonly im: Float64Array;
-  readonly pivots: Int32Array;
 
   constructor(n: number, kl: number, ku: number) {
-    checkBandShape('ComplexBandedLU', n, kl, ku);
-    this.n = n;
-    this.kl = kl;
-    this.ku = ku;
-    this.width = 2 * kl + ku + 1;
+    super('ComplexBandedLU', n, kl, ku);
     this.re = new Float64Array(n * this.width);
     this.im = new Float64Array(n * this.width);
-    this.pivots = new Int32Array(n);
-  }
-
-  offset(i: number, j: number): number {
-    return i * this.width + (j - i + this.kl);
   }
 
   clear(): void {
@@ -230,12 +229,4 @@ export class ComplexBandedLU {
       bi[k] = (si * dr - sr * di) / den;
     }
   }
-}
-
-function checkBandShape(name: string, n: number, kl: number, ku: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: n must be a positive integer, got ${n}`);
-  if (!Number.isInteger(kl) || kl < 0 || kl >= Math.max(n, 1))
-    throw new RangeError(`${name}: kl must be an integer in [0, ${n - 1}], got ${kl}`);
-  if (!Number.isInteger(ku) || ku < 0 || ku >= Math.max(n, 1))
-    throw new RangeError(`${name}: ku must be an integer in [0, ${n - 1}], got ${ku}`);
 }
