@@ -7,7 +7,7 @@ import { michaelisMenten } from '../kinetics/michaelis-menten';
 import { mixedRates } from './mixed-rates';
 import { mlpRates } from './mlp-rates';
 import { nonNegativeRates, softplus } from './non-negative';
-import { stoichiometricField } from './stoichiometric-field';
+import { type StoichiometricField, stoichiometricField } from './stoichiometric-field';
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -25,6 +25,30 @@ const theta = mlp.initParams(random, 0.8);
 const x = Float64Array.from([0.4, 1.1, 0.3, 0.8]);
 const u = Float64Array.from([0.5, -0.2]);
 const v = Float64Array.from([0.3, -1.2, 0.7, 0.2]);
+
+/** vJx and vJθ of `field` at (x, u, θ) against central differences of vᵀf, to 1e-7. */
+function checkFieldVjp(field: StoichiometricField, th: Float64Array): void {
+  const gx = new Float64Array(4);
+  const gt = new Float64Array(th.length);
+  field.vjp(0, x, u, th, v, gx, gt);
+  const dot = (y: Float64Array, t: Float64Array): number => {
+    const f = new Float64Array(4);
+    field.f(0, y, u, t, f);
+    return f.reduce((s, fi, i) => s + fi * v[i]!, 0);
+  };
+  closeTo(
+    gx,
+    centralGradient((y) => dot(y, th), x),
+    1e-7,
+    'vJx',
+  );
+  closeTo(
+    gt,
+    centralGradient((t) => dot(x, t), th),
+    1e-7,
+    'vJθ',
+  );
+}
 
 describe('learned rates', () => {
   it('mlpRates: VJP in x and θ matches finite differences', () => {
@@ -71,26 +95,7 @@ describe('learned rates', () => {
   it('stoichiometricField: f = S·r_θ and its VJP match finite differences', () => {
     const rates = nonNegativeRates(mlp, irreversible);
     const field = stoichiometricField(net.S, rates);
-    const gx = new Float64Array(4);
-    const gt = new Float64Array(rates.nParams);
-    field.vjp(0, x, u, theta, v, gx, gt);
-    const dot = (y: Float64Array, th: Float64Array): number => {
-      const f = new Float64Array(4);
-      field.f(0, y, u, th, f);
-      return f.reduce((s, fi, i) => s + fi * v[i]!, 0);
-    };
-    closeTo(
-      gx,
-      centralGradient((y) => dot(y, theta), x),
-      1e-7,
-      'vJx',
-    );
-    closeTo(
-      gt,
-      centralGradient((th) => dot(x, th), theta),
-      1e-7,
-      'vJθ',
-    );
+    checkFieldVjp(field, theta);
     const bound = field.withControls((t, out) => {
       out[0] = t;
       out[1] = -t;
@@ -140,27 +145,7 @@ describe('learned rates', () => {
     mixed.rates(x, u, th, r);
     learned.rates(x, u, th, rl);
     expect(Array.from(r)).toEqual([rl[0], mm.rate(x, u), rl[1]]);
-    const field = stoichiometricField(net.S, mixed);
-    const gx = new Float64Array(4);
-    const gt = new Float64Array(mixed.nParams);
-    field.vjp(0, x, u, th, v, gx, gt);
-    const dot = (y: Float64Array, t: Float64Array): number => {
-      const f = new Float64Array(4);
-      field.f(0, y, u, t, f);
-      return f.reduce((s, fi, i) => s + fi * v[i]!, 0);
-    };
-    closeTo(
-      gx,
-      centralGradient((y) => dot(y, th), x),
-      1e-7,
-      'vJx',
-    );
-    closeTo(
-      gt,
-      centralGradient((t) => dot(x, t), th),
-      1e-7,
-      'vJθ',
-    );
+    checkFieldVjp(stoichiometricField(net.S, mixed), th);
     expect(() => mixedRates([mm, mm, null], learned)).toThrow(/1 reactions are left to learn/);
   });
 
