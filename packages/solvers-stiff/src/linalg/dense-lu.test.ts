@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ComplexDenseLU } from './complex-dense-lu';
 import { DenseLU } from './dense-lu';
+import { rng } from '../../test/support/linalg';
 
 /** Deterministic uniform(−1, 1) numbers (LCG) so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  };
-}
 
 function matVec(A: Float64Array, x: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n);

@@ -4,14 +4,7 @@ import { minimumDegreeOrder } from './minimum-degree';
 import { SparseLU } from './sparse-lu';
 import { ComplexSparseLUSolver, SparseLUSolver } from './sparse-lu-solver';
 import { SparsityPattern } from './sparsity-pattern';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  };
-}
+import { denseFromPattern, rng } from '../../test/support/linalg';
 
 /** A metabolic-style pattern: a random sparse network plus two hub species coupled to everything. */
 function hubNetwork(n: number, seed: number): SparsityPattern {
@@ -23,14 +16,6 @@ function hubNetwork(n: number, seed: number): SparsityPattern {
     rows[1]!.push(i);
   }
   return SparsityPattern.fromRows(n, rows);
-}
-
-function toDense(p: SparsityPattern, vals: Float64Array): Float64Array {
-  const n = p.n;
-  const J = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let k = p.rowPtr[i]!; k < p.rowPtr[i + 1]!; k++) J[i * n + p.colIdx[k]!] = vals[k]!;
-  return J;
 }
 
 describe('SparseLU', () => {
@@ -56,7 +41,7 @@ describe('SparseLUSolver', () => {
     const n = 300;
     const p = hubNetwork(n, 11);
     const vals = Float64Array.from({ length: p.nnz }, () => 5 * r());
-    const J = toDense(p, vals);
+    const J = denseFromPattern(p, vals);
     const sparse = new SparseLUSolver(p);
     const dense = new DenseSolver(n);
     expect(sparse.factor(0.7, vals)).toBe(true);

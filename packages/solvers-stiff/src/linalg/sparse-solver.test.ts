@@ -5,14 +5,7 @@ import { reverseCuthillMcKee } from './rcm';
 import { selectLinearAlgebra } from './select';
 import { BandOrdering, ComplexSparseSolver, SparseSolver } from './sparse-solver';
 import { SparsityPattern } from './sparsity-pattern';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  };
-}
+import { denseFromPattern, rng } from '../../test/support/linalg';
 
 /** k copies of a 3×3 block with full coupling, species numbered blockwise but interleaved. */
 function interleavedBlocks(k: number): SparsityPattern {
@@ -20,14 +13,6 @@ function interleavedBlocks(k: number): SparsityPattern {
   // State i belongs to block i % k: a numbering with bandwidth ~2k before reordering.
   const rows = Array.from({ length: n }, (_, i) => [i % k, (i % k) + k, (i % k) + 2 * k]);
   return SparsityPattern.fromRows(n, rows);
-}
-
-function denseFromPattern(p: SparsityPattern, vals: Float64Array): Float64Array {
-  const n = p.n;
-  const J = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let k = p.rowPtr[i]!; k < p.rowPtr[i + 1]!; k++) J[i * n + p.colIdx[k]!] = vals[k]!;
-  return J;
 }
 
 describe('BandedLU', () => {
