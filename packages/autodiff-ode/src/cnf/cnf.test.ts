@@ -4,7 +4,7 @@ import { MLP } from '../mlp/mlp';
 import { createRng } from '../random/rng';
 import { CNF, gaussianNLL, twoMoons } from './cnf';
 import { TraceField } from './trace-field';
-import { relErr } from '../../test/rel-err';
+import { relErr, centralGradient } from '../../test/finite-difference';
 
 describe('continuous normalizing flow', () => {
   for (const activation of ['tanh', 'softplus'] as const) {
@@ -28,20 +28,8 @@ describe('continuous normalizing flow', () => {
         field.f(t, yy, pp, d);
         return d[0]! * v[0]! + d[1]! * v[1]! + d[2]! * v[2]! + d[3]! * v[3]!;
       };
-      const gp = Array.from(p, (_, k) => {
-        const a = p.slice();
-        const b = p.slice();
-        a[k] += h;
-        b[k] -= h;
-        return (dot(y, a) - dot(y, b)) / (2 * h);
-      });
-      const gy = Array.from(y, (_, k) => {
-        const a = y.slice();
-        const b = y.slice();
-        a[k] += h;
-        b[k] -= h;
-        return (dot(a, p) - dot(b, p)) / (2 * h);
-      });
+      const gp = centralGradient((pp) => dot(y, pp), p, h);
+      const gy = centralGradient((yy) => dot(yy, p), y, h);
       expect(relErr(vJp, gp)).toBeLessThan(1e-7);
       expect(relErr(vJy, gy)).toBeLessThan(1e-7);
     });

@@ -3,7 +3,7 @@ import { createRng } from '../random/rng';
 import { loadModel, TrainedModel } from '../training/trained-model';
 import { BatchedNeuralField } from './batched-field';
 import { NeuralODE, type NeuralODESpec } from './neural-ode';
-import { relErr } from '../../test/rel-err';
+import { relErr, centralPartial, centralGradient } from '../../test/finite-difference';
 
 // A + B <-> C (reversible, enzyme 0), C -> D + B (enzyme 1), an influx of A (no enzyme),
 // A + D -> ∅ (enzyme 1). B is a catalyst: w = [0, 1, 1, 0] has wᵀS = 0 in this open system.
@@ -66,15 +66,10 @@ describe('NeuralODE in the S·r_θ form', () => {
         field.f(t, yy, pp, d);
         return d.reduce((a, di, i) => a + di * v[i]!, 0);
       };
-      const central = (x: Float64Array, k: number, g: (x: Float64Array) => number) => {
-        const a = x.slice();
-        const b = x.slice();
-        a[k] += h;
-        b[k] -= h;
-        return (g(a) - g(b)) / (2 * h);
-      };
-      const gy = Array.from(y, (_, i) => central(y, i, (yy) => dot(yy, p)));
-      const gp = Array.from(p, (_, k) => central(p, k, (pp) => dot(y, pp)));
+      const central = (x: Float64Array, k: number, g: (x: Float64Array) => number) =>
+        centralPartial(g, x, k, h);
+      const gy = centralGradient((yy) => dot(yy, p), y, h);
+      const gp = centralGradient((pp) => dot(y, pp), p, h);
       expect(relErr(vJy, gy)).toBeLessThan(1e-7);
       expect(relErr(vJp, gp)).toBeLessThan(1e-7);
       const J = new Float64Array(16);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../random/rng';
 import { LinearControls } from './controls';
 import { NeuralODE, type NonNegativity } from './neural-ode';
-import { relErr } from '../../test/rel-err';
+import { relErr, centralGradient } from '../../test/finite-difference';
 
 const controls = {
   times: [0, 1, 2.5, 4],
@@ -72,20 +72,8 @@ describe('NeuralField', () => {
         field.f(t, yy, pp, d);
         return d[0]! * v[0]! + d[1]! * v[1]! + d[2]! * v[2]!;
       };
-      const gy = Array.from(y, (_, i) => {
-        const a = y.slice();
-        const b = y.slice();
-        a[i] += h;
-        b[i] -= h;
-        return (dot(a, p) - dot(b, p)) / (2 * h);
-      });
-      const gp = Array.from(p, (_, k) => {
-        const a = p.slice();
-        const b = p.slice();
-        a[k] += h;
-        b[k] -= h;
-        return (dot(y, a) - dot(y, b)) / (2 * h);
-      });
+      const gy = centralGradient((yy) => dot(yy, p), y, h);
+      const gp = centralGradient((pp) => dot(y, pp), p, h);
       expect(relErr(vJy, gy)).toBeLessThan(1e-7);
       expect(relErr(vJp, gp)).toBeLessThan(1e-7);
       const J = new Float64Array(9);

@@ -4,6 +4,7 @@ import { FusedSolver } from '../integrate/fused-solver';
 import { tapeByRecompute } from '../integrate/taped-model';
 import { createRng } from '../random/rng';
 import { neuralRates, stoichiometricNeuralField } from './stoichiometric';
+import { centralPartial } from '../../test/finite-difference';
 
 describe('S·r_θ fields through @kinetica/stoichiometry', () => {
   const net = parseNetwork('A + B <-> C\nC -> D + B');
@@ -39,19 +40,15 @@ describe('S·r_θ fields through @kinetica/stoichiometry', () => {
       field.f(0.7, yy, pp, d);
       return d.reduce((a, di, i) => a + di * v[i]!, 0);
     };
-    for (let i = 0; i < 4; i++) {
-      const a = y.slice();
-      const b = y.slice();
-      a[i] += h;
-      b[i] -= h;
-      expect(vJy[i]).toBeCloseTo((dot(a, p) - dot(b, p)) / (2 * h), 7);
-    }
-    for (let k = 0; k < p.length; k += 3) {
-      const a = p.slice();
-      const b = p.slice();
-      a[k] += h;
-      b[k] -= h;
-      expect(vJp[k]).toBeCloseTo((dot(y, a) - dot(y, b)) / (2 * h), 7);
-    }
+    for (let i = 0; i < 4; i++)
+      expect(vJy[i]).toBeCloseTo(
+        centralPartial((yy) => dot(yy, p), y, i, h),
+        7,
+      );
+    for (let k = 0; k < p.length; k += 3)
+      expect(vJp[k]).toBeCloseTo(
+        centralPartial((pp) => dot(y, pp), p, k, h),
+        7,
+      );
   });
 });

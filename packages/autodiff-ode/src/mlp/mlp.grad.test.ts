@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../random/rng';
 import { ACTIVATIONS } from './activations';
 import { createMLP, type MLP } from './mlp';
-import { relErr } from '../../test/rel-err';
+import { relErr } from '../../test/finite-difference';
 
 function setup(mlp: MLP, seed: number) {
   const rng = createRng(seed);

@@ -4,7 +4,7 @@ import { NeuralODE } from '../field/neural-ode';
 import { createRng } from '../random/rng';
 import { TfjsField } from './field';
 import { TfjsMLP } from './mlp';
-import { relErr } from '../../test/rel-err';
+import { relErr } from '../../test/finite-difference';
 
 describe('TfjsField (any tfjs function as f_θ)', () => {
   it('evaluates a tfjs network on [x; u(t)] and its VJPs like the fused neural field, to float32 precision', () => {

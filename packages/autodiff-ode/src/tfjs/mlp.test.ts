@@ -4,7 +4,7 @@ import { createRng } from '../random/rng';
 import { ACTIVATIONS } from '../mlp/activations';
 import { createMLP } from '../mlp/mlp';
 import { paramsFromTensors, TfjsMLP } from './mlp';
-import { relErr } from '../../test/rel-err';
+import { relErr } from '../../test/finite-difference';
 
 describe('TensorFlow.js path', () => {
   for (const activation of ACTIVATIONS) {

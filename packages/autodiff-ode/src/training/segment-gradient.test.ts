@@ -3,7 +3,7 @@ import { NeuralODE } from '../field/neural-ode';
 import { createRng } from '../random/rng';
 import { type GradientSettings, SegmentGradient } from './segment-gradient';
 import { TrajectoryLoss } from './trajectory-loss';
-import { relErr } from '../../test/rel-err';
+import { relErr, centralGradient } from '../../test/finite-difference';
 
 /** A 3-state field with 2 interpolated controls, observations with gaps, and every penalty on. */
 function problem(settings: GradientSettings) {
@@ -42,20 +42,8 @@ function fdCheck(settings: GradientSettings, fdSettings: GradientSettings = sett
   expect(r.status).toBe('success');
   const h = 1e-6;
   const L = (pp: Float64Array, yy: Float64Array) => fdSeg.value(pp, yy).loss;
-  const gp = Array.from(p, (_, k) => {
-    const a = p.slice();
-    const b = p.slice();
-    a[k] += h;
-    b[k] -= h;
-    return (L(a, y0) - L(b, y0)) / (2 * h);
-  });
-  const gy = Array.from(y0, (_, k) => {
-    const a = y0.slice();
-    const b = y0.slice();
-    a[k] += h;
-    b[k] -= h;
-    return (L(p, a) - L(p, b)) / (2 * h);
-  });
+  const gp = centralGradient((pp) => L(pp, y0), p, h);
+  const gy = centralGradient((yy) => L(p, yy), y0, h);
   expect(r.loss).toBeCloseTo(L(p, y0), 8);
   if (process.env.DBG) console.log(relErr(dp, gp), relErr(dy0, gy), Array.from(dy0), gy);
   return { dp: relErr(dp, gp), dy0: relErr(dy0, gy) };
