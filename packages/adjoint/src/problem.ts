@@ -27,6 +27,7 @@ export interface GradientProblem {
   maxSteps: number;
   seminorm: boolean;
   sensitivity: 'simultaneous' | 'staggered';
+  maxDrift: number;
 }
 
 function finiteArray(name: string, a: ArrayLike<number> | undefined, len?: number): Float64Array {
@@ -115,6 +116,10 @@ export function resolveProblem(
       `odeGradient: options.sensitivity must be 'simultaneous' or 'staggered', got ${sensitivity}`,
     );
   }
+  const maxDrift = options.maxDrift ?? 1000;
+  if (typeof maxDrift !== 'number' || !(maxDrift > 0)) {
+    throw new RangeError(`odeGradient: options.maxDrift must be a positive number, got ${maxDrift}`);
+  }
   const accumulating = model.accumulateVjp === true;
   return {
     model: accumulating
@@ -146,6 +151,7 @@ export function resolveProblem(
     maxSteps,
     seminorm: options.seminorm ?? true,
     sensitivity,
+    maxDrift,
   };
 }
 

@@ -84,6 +84,12 @@ export interface GradientOptions {
    * the parameter integral (Kidger, Chen & Lyons 2021, "Hey, that's not an ODE"). Default true.
    */
   seminorm?: boolean;
+  /**
+   * 'backsolve': largest tolerated drift of the backward-integrated state from the stored forward
+   * state at a reset (in the units of `stats.backsolveDrift`); beyond it the result fails instead of
+   * returning a gradient built on the wrong trajectory. Default 1000; Infinity turns the check off.
+   */
+  maxDrift?: number;
   /** Forward sensitivities: one augmented system ('simultaneous', default) or state first, then sensitivities against its dense output ('staggered'). */
   sensitivity?: 'simultaneous' | 'staggered';
 }
@@ -100,6 +106,14 @@ export interface GradientStats {
   steps: { forward: number; backward: number };
   /** Largest number of length-n state vectors held at once by the gradient computation. */
   peakStoredStates: number;
+  /**
+   * 'backsolve' only: how far the state integrated backwards had drifted from the forward state
+   * where it is reset (each observation time, and y0 at t0), as the largest RMS of
+   * |Δy|/(atol + rtol·|y|) with the forward tolerances. A few units is the solvers' own error;
+   * ≫ 1 means the backward state left the forward trajectory and the gradient is not trustworthy
+   * (dissipative or stiff dynamics; use 'interpolating' or 'checkpointed' there).
+   */
+  backsolveDrift?: number;
 }
 
 /** Result of `odeGradient`. Solver failures are values: `status: 'failed'` with a message naming t. */

@@ -47,7 +47,7 @@ export function backwardIntegrator(
 /**
  * Integrate backwards from tTop to tBottom, stopping at every stop strictly in between (the
  * adjoint jumps at observations; the vector field may kink at tstops) and calling `onStop(k)`
- * there. Returns the last run's result.
+ * there; a message returned by `onStop` ends the sweep as a failure. Returns the last run's result.
  */
 export function sweepBack(
   integ: BackwardIntegrator,
@@ -56,7 +56,7 @@ export function sweepBack(
   tTop: number,
   tBottom: number,
   stops: Stops,
-  onStop: (k: number) => void,
+  onStop: (k: number) => string | undefined,
 ): RunResult {
   let k = stops.t.length - 1;
   while (k >= 0 && stops.t[k]! >= tTop) k--;
@@ -69,7 +69,8 @@ export function sweepBack(
     h = r.hNext;
     t = target;
     if (target === tBottom) return r;
-    onStop(k);
+    const stop = onStop(k);
+    if (stop !== undefined) return { ok: false, message: stop, hNext: 0 };
     k--;
   }
 }

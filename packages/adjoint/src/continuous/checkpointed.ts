@@ -65,6 +65,7 @@ export function checkpointedGradient(prob: GradientProblem): GradientResult {
     const r = sweepBack(integ, x, q, hi, lo, stops, (k) => {
       const i = stops.obs[k]!;
       if (i >= 0) addObs(i);
+      return undefined;
     });
     if (!r.ok) return failResult(res, r.message);
     io = first;

@@ -42,6 +42,7 @@ export function interpolatingGradient(prob: GradientProblem): GradientResult {
   const r = sweepBack(integ, x, q, tEnd, t0, stops, (k) => {
     const i = stops.obs[k]!;
     if (i >= 0) addObs(i);
+    return undefined;
   });
   if (!r.ok) return failResult(res, r.message);
   if (times[0] === t0) addObs(0);
