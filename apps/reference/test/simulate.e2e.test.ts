@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseResultCsv } from '@kinetica/stoichiometry';
 import { describe, expect, it } from 'vitest';
-import { appDir, runCli, tempDir } from './cli-helpers';
+import { appDir, listing, runCli, tempDir } from './cli-helpers';
 
 const suite = join(
   process.env.KINETICA_SHARED ?? join(appDir, '..', '..', '..', 'shared'),
@@ -101,6 +101,47 @@ describe('kinetica --help', () => {
     const r = runCli(['demo', '--bogus']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option --bogus/);
+  });
+
+  it('rejects an unknown --method before doing any work, naming the choices, with exit code 2', () => {
+    const dir = tempDir('bad-method');
+    const cases: Array<[string[], RegExp]> = [
+      [['demo', '--quick', '--out', join(dir, 'demo')], /rk4, dopri5, euler, map, .*rodas5/],
+      [['simulate', '--model', 'limonene', '--out', join(dir, 'sim.csv')], /euler, rk4, .*ros23, auto/],
+      [['knockout', '--enzyme', 'MK'], /euler, rk4, .*ros23, auto/],
+      [
+        [
+          'train',
+          '--data',
+          'x.csv',
+          '--time',
+          'T',
+          '--group',
+          'G',
+          '--states',
+          'A',
+          '--controls',
+          'P',
+          '--train',
+          'a',
+          '--test',
+          'b',
+          '--out',
+          join(dir, 'train'),
+        ],
+        /rk4, dopri5, euler, map, .*rodas5/,
+      ],
+    ];
+    for (const [args, choices] of cases) {
+      const r = runCli([...args, '--method', 'rk45']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`^error: kinetica ${args[0]}: --method must be one of `));
+      expect(r.stderr).toMatch(choices);
+      expect(r.stderr).toMatch(/got 'rk45'$/m);
+      expect(r.stdout).toBe('');
+    }
+    expect(listing(dir)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { datasetToWideCsv } from '@kinetica/omics-io';
-import { parseArgs } from '../io/args';
+import { methodOption, parseArgs } from '../io/args';
 import { writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
@@ -11,6 +11,7 @@ import {
   STUDY_HOURS,
 } from '../pipeline/limonene-strains';
 import { modelJson } from '../pipeline/model-file';
+import { NEURAL_METHODS } from '../pipeline/neural';
 import { renderPanels } from '../plot/svg';
 import { type Block, writeReport } from '../report/document';
 import { lossPanel, predictionsCsv, scoresTable, trajectoryPanels } from '../report/heldout';
@@ -46,6 +47,7 @@ export const demoCommand: Command = {
   },
   async run(argv) {
     const { options: o } = parseArgs('demo', argv, options);
+    const method = methodOption('demo', o, NEURAL_METHODS);
     const quick = Boolean(o.quick);
     const out = (o.out as string | undefined) ?? 'kinetica-demo';
     const seed = (o.seed as number | undefined) ?? 1;
@@ -75,7 +77,7 @@ export const demoCommand: Command = {
       train,
       test,
       seed,
-      neural: { epochs, method: o.method as string | undefined },
+      neural: { epochs, method },
       onProgress: (msg, f) => bar.update(f, msg),
     });
     bar.done();

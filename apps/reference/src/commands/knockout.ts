@@ -5,7 +5,7 @@ import {
   type ParametricField,
 } from '@kinetica/diagnostics';
 import { limoneneEnzymes, limoneneSpecies } from '@kinetica/stoichiometry';
-import { type ParsedArgs, parseArgs, required } from '../io/args';
+import { methodOption, type ParsedArgs, parseArgs, required, SOLVE_METHODS } from '../io/args';
 import { CliError, ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { curveRange, loadLearnedStrain } from '../pipeline/learned-strain';
@@ -46,7 +46,7 @@ export const knockoutCommand: Command = {
     const enzyme: string = required('knockout', o, 'enzyme');
     const factor = (o.factor as number | undefined) ?? 0;
     if (!(factor >= 0)) throw new CliError('kinetica knockout: --factor must be ≥ 0');
-    const method = (o.method as string | undefined) ?? 'rodas5';
+    const method = methodOption('knockout', o, SOLVE_METHODS) ?? 'rodas5';
     if (o['model-file'] !== undefined) return knockoutModelFile(o, enzyme, factor, method);
     for (const only of ['data', 'strain'])
       if (o[only] !== undefined)

@@ -7,7 +7,7 @@ import {
   limoneneSpecies,
   simulateSbml,
 } from '@kinetica/stoichiometry';
-import { parseArgs } from '../io/args';
+import { methodOption, parseArgs, SOLVE_METHODS } from '../io/args';
 import { writeFileAtomicSync } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
 import { info } from '../io/progress';
@@ -73,7 +73,7 @@ export const simulateCommand: Command = {
     const { options: o } = parseArgs('simulate', argv, options);
     const out = o.out as string | undefined;
     if (!out) throw new CliError('kinetica simulate: missing required option --out');
-    const method = o.method as string | undefined;
+    const method = methodOption('simulate', o, SOLVE_METHODS);
     let csv: string;
     let summary: Record<string, unknown>;
     if (o.sbml !== undefined) {

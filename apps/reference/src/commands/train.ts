@@ -1,4 +1,4 @@
-import { parseArgs, required } from '../io/args';
+import { methodOption, parseArgs, required } from '../io/args';
 import { writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
@@ -8,6 +8,7 @@ import { renderPanels } from '../plot/svg';
 import { lossPanel, predictionsCsv, scoresTable, trajectoryPanels } from '../report/heldout';
 import { writeReport } from '../report/document';
 import { modelJson } from '../pipeline/model-file';
+import { NEURAL_METHODS } from '../pipeline/neural';
 import { readReactions } from '../pipeline/reactions';
 import type { Command } from './registry';
 
@@ -47,7 +48,7 @@ export const trainCommand: Command = {
     out: 'output folder (created; written only when everything succeeded)',
     seed: 'random seed (default 0)',
     epochs: 'training epochs (default 400)',
-    method: 'ODE solver for the neural ODE: rk4 (default, on the grid), dopri5, tsit5, radau5, ...',
+    method: `ODE solver for the neural ODE: rk4 (default, on the grid), ${NEURAL_METHODS.slice(1).join(', ')}`,
     grad: 'gradient: backprop (through the solver steps, default) or adjoint',
     hidden: 'hidden layer widths (default 64,64)',
     reactions:
@@ -57,6 +58,7 @@ export const trainCommand: Command = {
   },
   async run(argv) {
     const { options: o } = parseArgs('train', argv, options);
+    const method = methodOption('train', o, NEURAL_METHODS);
     const sel: TableSelection = {
       data: required('train', o, 'data'),
       time: required('train', o, 'time'),
@@ -87,7 +89,7 @@ export const trainCommand: Command = {
       seed,
       neural: {
         epochs: o.epochs as number | undefined,
-        method: o.method as string | undefined,
+        method,
         grad: o.grad as string | undefined,
         hidden: (o.hidden as string[] | undefined)?.map(Number),
         ...(stoichiometry ? { stoichiometry } : {}),

@@ -1,3 +1,5 @@
+import { explicitMethodNames } from '@kinetica/ode-core';
+import { stiffMethodNames } from '@kinetica/solvers-stiff';
 import { CliError } from './errors';
 
 /** Declared options of one command: name → kind. Flags take no value. */
@@ -86,6 +88,22 @@ export function splitList(value: string): string[] {
   out.push(cur.trim());
   return out.filter((s) => s.length > 0);
 }
+
+/** The `--method` option checked against the names the command can use (a usage error otherwise). */
+export function methodOption(
+  command: string,
+  options: ParsedArgs['options'],
+  allowed: readonly string[],
+): string | undefined {
+  const m = options.method as string | undefined;
+  if (m !== undefined && !allowed.includes(m)) {
+    throw new CliError(`kinetica ${command}: --method must be one of ${allowed.join(', ')}; got '${m}'`);
+  }
+  return m;
+}
+
+/** Every method name `solve` of @kinetica/solvers-stiff accepts. */
+export const SOLVE_METHODS: readonly string[] = [...explicitMethodNames, ...stiffMethodNames];
 
 /** Fetch a required option or fail naming it. */
 export function required<T>(command: string, options: ParsedArgs['options'], name: string): T {

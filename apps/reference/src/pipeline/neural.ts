@@ -87,7 +87,22 @@ interface NeuralFitJSON {
   members: NeuralODEJSON[];
 }
 
-const METHODS = ['rk4', 'dopri5', 'euler', 'map'];
+/**
+ * Solvers a neural ODE trains with: the fused ones (rk4, dopri5, euler, map) and every method the
+ * discrete adjoint of @kinetica/adjoint differentiates.
+ */
+export const NEURAL_METHODS: readonly string[] = [
+  'rk4',
+  'dopri5',
+  'euler',
+  'map',
+  'bs3',
+  'tsit5',
+  'dop853',
+  'radau5',
+  'bdf',
+  'rodas5',
+];
 
 export const NEURAL_DEFAULTS = {
   epochs: 300,
@@ -161,8 +176,8 @@ function wrap(
 /** Train on grid trajectories (states and controls interpolated onto the grid, protocol step 1). */
 export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions): NeuralOdeFit {
   const method = options.method ?? 'rk4';
-  if (!METHODS.includes(method))
-    throw new RangeError(`--method must be one of ${METHODS.join(', ')}; got '${method}'`);
+  if (!NEURAL_METHODS.includes(method))
+    throw new RangeError(`--method must be one of ${NEURAL_METHODS.join(', ')}; got '${method}'`);
   const grad = options.grad ?? 'backprop';
   if (grad !== 'backprop' && grad !== 'adjoint')
     throw new RangeError(`--grad must be backprop or adjoint; got '${grad}'`);
