@@ -39,7 +39,6 @@ export function backsolveGradient(prob: GradientProblem): GradientResult {
   atol.fill(prob.adjointAtol, n);
   const integ = backwardIntegrator(prob, adjointSystem(prob, stats, undefined), atol, stats);
   // Drift of the backward state from the forward one where it is reset (tolerance units).
-  let drift = 0;
   const measureDrift = (yFw: Float64Array, t: number): string | undefined => {
     let s = 0;
     for (let j = 0; j < n; j++) {
@@ -48,8 +47,10 @@ export function backsolveGradient(prob: GradientProblem): GradientResult {
       s += d * d;
     }
     const rms = Math.sqrt(s / n);
-    drift = Math.max(drift, Number.isNaN(rms) ? Number.POSITIVE_INFINITY : rms);
-    stats.backsolveDrift = drift;
+    stats.backsolveDrift = Math.max(
+      stats.backsolveDrift ?? 0,
+      Number.isNaN(rms) ? Number.POSITIVE_INFINITY : rms,
+    );
     if (!(rms <= prob.maxDrift)) {
       return (
         `backsolve: the state integrated backwards drifted ${rms.toPrecision(3)} tolerances from the ` +
