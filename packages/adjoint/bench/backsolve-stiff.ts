@@ -17,6 +17,7 @@ import { odeGradient } from '../src/index';
 import { resolveProblem } from '../src/problem';
 import { newResult } from '../src/result';
 import { solveAny } from '../src/solver';
+import { maxRelErr as relErr } from '../test/compare';
 import { quadraticLoss, robertson } from '../test/models';
 
 const P = [0.04, 3e7, 1e4];
@@ -30,12 +31,6 @@ const ref = odeGradient(robertson(P), obs, {
   atol: 1e-16,
   adjointAtol: 1e-12,
 });
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
-  return m;
-}
 
 console.log('\n### A. backsolve on Robertson (atol = rtol·1e-4)\n');
 console.log('| method | rtol | status |');

@@ -3,6 +3,7 @@ import type { Activation } from '../mlp/activations';
 import type { ControlSeries } from '../field/controls';
 import { BatchedNeuralField } from '../field/batched-field';
 import { NeuralODE, type NonNegativity, type StoichiometrySpec } from '../field/neural-ode';
+import { isFused } from '../integrate/forward-solve';
 import { createRng } from '../random/rng';
 import { Adam, type AdamState } from './adam';
 import { readJSON, writeFileAtomic } from './checkpoint';
@@ -272,7 +273,7 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
 
   // Lockstep: a mini-batch of trajectories that share their times is solved as one stacked system
   // (BatchedNeuralField), its loss the mean over all its observed entries. One per batch makeup.
-  const fusedMethod = ['rk4', 'dopri5', 'euler', 'map'].includes(settings.method ?? 'dopri5');
+  const fusedMethod = isFused(settings.method ?? 'dopri5');
   const lockstep = (options.lockstep ?? fusedMethod) && !options.shooting;
   const lockstepCache = new Map<string, { grad: SegmentGradient; y0: Float64Array; dy0: Float64Array }>();
   const sameTimes = (a: ArrayLike<number>, b: ArrayLike<number>) => {
