@@ -9,7 +9,7 @@ export type ReactionStructure = NonNullable<TrainOptions['stoichiometry']>;
 /**
  * Read a reaction file for the S·r_θ model (irreversible rates first order in their substrates): one reaction per line in @kinetica/stoichiometry's
  * network syntax (`A -> B`, `$Source -> A`, `A ->` for a loss), optionally followed by
- * `@ PROTEIN`, the control column whose level multiplies the reaction's rate. Every species must
+ * `@ PROTEIN` (or `@ P, Q`), the control columns whose levels multiply the reaction's rate. Every species must
  * be one of `states` (boundary species `$X` excepted), every protein one of `controls`.
  */
 export function readReactions(
@@ -25,7 +25,7 @@ export function readReactions(
     throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
   }
   const lines = text.split(/\r?\n/);
-  const enzymeOfLine: (number | null)[] = [];
+  const enzymeOfLine: (number | number[] | null)[] = [];
   const bare = lines.map((raw, i) => {
     const hash = raw.indexOf('#');
     const line = hash >= 0 ? raw.slice(0, hash) : raw;
@@ -35,17 +35,26 @@ export function readReactions(
       enzymeOfLine.push(null);
       return line;
     }
-    const name = line.slice(at + 1).trim();
-    const k = controls.indexOf(name);
-    if (k < 0) {
-      throw new InputError(
-        `'${name}' is not one of the controls (${controls.join(', ')})`,
-        file,
-        i + 1,
-        at + 2,
-      );
-    }
-    enzymeOfLine.push(k);
+    // `@ P` or `@ P, Q`: the proteins whose levels multiply the rate (steps lumped into one reaction).
+    let column = at + 2;
+    const ks = line
+      .slice(at + 1)
+      .split(',')
+      .map((part) => {
+        const name = part.trim();
+        const k = controls.indexOf(name);
+        if (k < 0) {
+          throw new InputError(
+            `'${name}' is not one of the controls (${controls.join(', ')})`,
+            file,
+            i + 1,
+            column + part.length - part.trimStart().length,
+          );
+        }
+        column += part.length + 1;
+        return k;
+      });
+    enzymeOfLine.push(ks.length === 1 ? ks[0]! : ks);
     return line.slice(0, at);
   });
   let network: ReturnType<typeof parseNetwork>;

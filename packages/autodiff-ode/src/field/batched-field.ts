@@ -75,7 +75,7 @@ export class BatchedNeuralField extends TapedField {
       else mlp.forwardPairFromTape(p, tape, off + b * ts, off + (b + 1) * ts);
     }
     if (b < B) mlp.forwardFromTape(p, tape, off + b * ts);
-    for (let k = 0; k < B; k++) fields[k]!.writeOutput(y, k * n, dydt, k * n, tape, off + k * ts);
+    for (let k = 0; k < B; k++) fields[k]!.writeOutput(y, k * n, dydt, k * n, tape, off + k * ts, p);
   }
 
   backwardTaped(
@@ -91,7 +91,8 @@ export class BatchedNeuralField extends TapedField {
     const go = this.go;
     const gin = this.gin;
     const B = fields.length;
-    for (let b = 0; b < B; b++) fields[b]!.outputCotangent(v, b * n, vJy, b * n, tape, off + b * ts, go[b]!);
+    for (let b = 0; b < B; b++)
+      fields[b]!.outputCotangent(v, b * n, vJy, b * n, tape, off + b * ts, go[b]!, p, vJp);
     let b = 0;
     const wasm = p === this.wasmParams ? this.wasm : null;
     for (; wasm && b + 1 < B; b += 2) {

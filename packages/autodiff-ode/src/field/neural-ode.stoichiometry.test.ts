@@ -26,7 +26,19 @@ const controls = {
   ],
 };
 
-function spec(networkControls: boolean, massAction = false): NeuralODESpec {
+function spec(
+  networkControls: boolean,
+  massAction = false,
+  kinetic: {
+    elasticity?: number | 'learned';
+    michaelisMenten?: boolean;
+    enzymes?: NeuralODESpec['stoichiometry'] extends infer T
+      ? T extends { enzymes: infer E }
+        ? E
+        : never
+      : never;
+  } = {},
+): NeuralODESpec {
   return {
     nStates: 4,
     nControls: 2,
@@ -39,20 +51,36 @@ function spec(networkControls: boolean, massAction = false): NeuralODESpec {
     controlScale: [0.5, 2],
     timeScale: 4,
     outputScale: [0.3, 2, 1, 0.7],
-    stoichiometry: { S, enzymes, reversible, networkControls, massAction },
+    stoichiometry: {
+      S,
+      enzymes: kinetic.enzymes ?? enzymes,
+      reversible,
+      networkControls,
+      massAction,
+      ...(kinetic.elasticity !== undefined ? { elasticity: kinetic.elasticity } : {}),
+      ...(kinetic.michaelisMenten ? { michaelisMenten: true } : {}),
+    },
   };
 }
 
+/** Learned elasticities (two enzymes on one reaction) and learned Michaelis constants. */
+const KINETIC = { elasticity: 'learned' as const, michaelisMenten: true, enzymes: [0, [1, 0], null, 1] };
+
 describe('NeuralODE in the S·r_θ form', () => {
-  for (const [networkControls, massAction] of [
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ]) {
-    it(`has VJP and Jacobian matching central differences (networkControls ${networkControls}, massAction ${massAction})`, () => {
-      const node = new NeuralODE(spec(networkControls!, massAction));
+  for (const [networkControls, massAction, kinetic] of [
+    [false, false, {}],
+    [true, false, {}],
+    [false, true, {}],
+    [true, true, {}],
+    [false, true, KINETIC],
+    [true, false, { elasticity: 'learned' as const }],
+    [false, true, { elasticity: 0.4, michaelisMenten: true }],
+  ] as const) {
+    it(`has VJP and Jacobian matching central differences (networkControls ${networkControls}, massAction ${massAction}, ${JSON.stringify(kinetic)})`, () => {
+      const node = new NeuralODE(spec(networkControls, massAction, kinetic));
       const p = node.initParams(createRng(3), 0.5);
+      // Move the kinetic parameters off their starting values so every term is exercised.
+      for (let k = node.elasticityOffset; k < node.nParams; k++) p[k] = 0.3 * Math.sin(k + 1);
       const field = node.field(controls);
       const t = 1.7;
       const y = Float64Array.of(0.8, 1.3, 0.4, 2);
@@ -87,6 +115,72 @@ describe('NeuralODE in the S·r_θ form', () => {
       expect(relErr(J, Jfd)).toBeLessThan(1e-7);
     });
   }
+
+  it('learns elasticities: α = 0.5 makes rates scale with √E, and the kinetics read back', () => {
+    const node = new NeuralODE({
+      ...spec(false, true, { elasticity: 'learned', michaelisMenten: true }),
+      stoichiometry: {
+        S: S.map((row) => [row[0]!, row[1]!, row[3]!]),
+        enzymes: [0, [1, 0], 1],
+        reversible: [true, false, false],
+        massAction: true,
+        michaelisMenten: true,
+        elasticity: 'learned',
+      },
+    });
+    // Four reaction–enzyme pairs; substrates: C of reaction 1, A and D of reaction 2.
+    expect(node.nParams).toBe(node.mlp.nParams + 4 + 3);
+    const p = node.initParams(createRng(5), 0.7);
+    const k = node.kinetics(p);
+    expect(k.elasticity.map((e) => [e.reaction, e.control, e.alpha])).toEqual([
+      [0, 0, 0.5],
+      [1, 1, 0.5],
+      [1, 0, 0.5],
+      [2, 1, 0.5],
+    ]);
+    // K starts at each substrate's typical level (substrateScale).
+    expect(k.michaelis.map((m) => m.K)).toEqual(
+      k.michaelis.map((m) => node.stoichiometry!.substrateScale[m.state]!),
+    );
+    const quadrupled = { times: controls.times, values: controls.values.map((u) => u.map((x) => 4 * x)) };
+    const y = Float64Array.of(0.8, 1.3, 0.4, 2);
+    const a = new Float64Array(4);
+    const b = new Float64Array(4);
+    node.field(controls).f(1.7, y, p, a);
+    node.field(quadrupled).f(1.7, y, p, b);
+    // Reactions 0 and 2 have one enzyme (×√4 = 2), reaction 1 two (×2·2 = 4): recover the rates.
+    const solve3 = (f: Float64Array) => {
+      const A = f[0]!;
+      const C = f[2]!;
+      const D = f[3]!;
+      // C = r0 − r1, D = r1 − r2, A = −r0 − r2 ⇒ r2 = −(A + C + D)/2, r1 = D + r2, r0 = C + r1.
+      const r2 = -(A + C + D) / 2;
+      const r1 = D + r2;
+      return [C + r1, r1, r2];
+    };
+    const ra = solve3(a);
+    const rb = solve3(b);
+    expect(rb[0]! / ra[0]!).toBeCloseTo(2, 12);
+    expect(rb[1]! / ra[1]!).toBeCloseTo(4, 12);
+    expect(rb[2]! / ra[2]!).toBeCloseTo(2, 12);
+  });
+
+  it('with Michaelis–Menten substrates, rates vanish at zero and saturate far beyond K', () => {
+    const node = new NeuralODE(spec(false, true, { michaelisMenten: true }));
+    const p = node.initParams(createRng(9), 0.3);
+    const field = node.field(controls);
+    const d = new Float64Array(4);
+    // Every irreversible reaction with substrate D or A stops when A = D = 0 (reaction 1 needs C).
+    field.f(1, Float64Array.of(0, 1, 0, 0), p, d);
+    // Only the influx (reaction 2, no substrate) and the reversible reaction 0 remain: D unchanged.
+    expect(d[3]).toBe(0);
+    const big = new Float64Array(4);
+    const bigger = new Float64Array(4);
+    // Far above K the substrate factor is ≈ 1: tenfold more C changes the C → D + B flux by < 1%.
+    field.f(1, Float64Array.of(0, 1, 1e6, 0), p, big);
+    field.f(1, Float64Array.of(0, 1, 1e7, 0), p, bigger);
+    expect(Math.abs(bigger[3]! / big[3]! - 1)).toBeLessThan(0.01);
+  });
 
   it('conserves wᵀx for every left null vector w of S, whatever θ', () => {
     const node = new NeuralODE(spec(false, true));

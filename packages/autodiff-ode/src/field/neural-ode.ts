@@ -25,8 +25,22 @@ export type NonNegativity = 'none' | 'multiplicative' | 'production-degradation'
 export interface StoichiometrySpec {
   /** S[i][j]: net change of species i per unit of reaction j (nStates rows). */
   S: readonly (readonly number[])[];
-  /** Per reaction: index of the control that multiplies its rate, or null. */
-  enzymes: readonly (number | null)[];
+  /**
+   * Per reaction: the control that multiplies its rate (an index), several whose factors multiply
+   * (an array: e.g. the enzymes of consecutive steps lumped into one reaction), or null.
+   */
+  enzymes: readonly (number | readonly number[] | null)[];
+  /**
+   * Elasticity α of each rate to its enzyme: e = (u/enzymeScale)^α (power law, generalised mass
+   * action). A number fixes it for every reaction (default 1: rates linear in enzyme level);
+   * 'learned' makes one α ∈ (0, 1) per reaction and enzyme a trained parameter
+   * (α = sigmoid(a), started at `elasticityInit`, default 0.5). Protein levels of a new strain can
+   * lie an order of magnitude beyond the training strains', and measured fluxes rarely scale
+   * linearly with them; α is what the data say about that.
+   */
+  elasticity?: number | 'learned';
+  /** Starting α of learned elasticities (default 0.5). */
+  elasticityInit?: number;
   /** Per reaction: a signed rate (net_j) instead of a non-negative one (default all false). */
   reversible?: readonly boolean[];
   /** Feed ũ(t) to the rate network as well (default false: rates see x̃ and t̃ only). */
@@ -38,6 +52,13 @@ export interface StoichiometrySpec {
    * (default false).
    */
   massAction?: boolean;
+  /**
+   * With `massAction`: m_j = Π x_i⁺/(x_i⁺ + K_ij) instead of Π x_i/substrateScale_i, with one
+   * learned Michaelis constant K_ij = substrateScale_i·exp(b_ij) per reaction and substrate
+   * (started at b = 0). A rate still vanishes with its substrate, so no state is driven below
+   * zero, but it saturates at levels beyond the training data instead of growing without bound.
+   */
+  michaelisMenten?: boolean;
   /** Per-state divisor in m_j (default |stateShift_i|, the training mean, or stateScale_i where that is 0). */
   substrateScale?: ArrayLike<number>;
   /**
@@ -58,8 +79,15 @@ export interface Stoichiometry {
   readonly S: readonly (readonly number[])[];
   readonly sparse: SparseStoichiometry;
   readonly nReactions: number;
-  /** Per reaction: control index or −1. */
+  /** Per reaction: the first control index, or −1 (see `enzymePtr` for several). */
   readonly enzymes: Int32Array;
+  /** Enzymes of reaction j: enzymeList[enzymePtr[j] … enzymePtr[j+1]] (one elasticity each). */
+  readonly enzymePtr: Int32Array;
+  readonly enzymeList: Int32Array;
+  /** Fixed elasticity, or NaN when learned (parameters at `elasticityOffset`, one per enzyme pair). */
+  readonly elasticity: number;
+  readonly elasticityInit: number;
+  readonly michaelisMenten: boolean;
   readonly reversible: Uint8Array;
   readonly networkControls: boolean;
   readonly massAction: boolean;
@@ -150,14 +178,35 @@ function resolveStoichiometry(
     );
   }
   const enz = new Int32Array(nr);
-  enzymes.forEach((k, j) => {
-    if (k !== null && (!Number.isInteger(k) || k < 0 || k >= m)) {
-      throw new RangeError(
-        `NeuralODE: stoichiometry.enzymes[${j}] = ${k} is not a control index in [0, ${m}) or null`,
-      );
+  const enzymePtr = new Int32Array(nr + 1);
+  const enzymeList: number[] = [];
+  enzymes.forEach((entry, j) => {
+    const list =
+      entry === null ? [] : typeof entry === 'number' ? [entry] : Array.isArray(entry) ? entry : [Number.NaN];
+    for (const k of list) {
+      if (!Number.isInteger(k) || k < 0 || k >= m) {
+        throw new RangeError(
+          `NeuralODE: stoichiometry.enzymes[${j}] = ${JSON.stringify(entry)} is not a control index in [0, ${m}), a list of them, or null`,
+        );
+      }
+      enzymeList.push(k);
     }
-    enz[j] = k ?? -1;
+    enz[j] = list.length > 0 ? list[0]! : -1;
+    enzymePtr[j + 1] = enzymeList.length;
   });
+  const elasticitySpec = spec.elasticity ?? 1;
+  if (
+    elasticitySpec !== 'learned' &&
+    !(typeof elasticitySpec === 'number' && elasticitySpec >= 0 && elasticitySpec <= 4)
+  ) {
+    throw new RangeError(
+      `NeuralODE: stoichiometry.elasticity must be 'learned' or a number in [0, 4], got ${JSON.stringify(elasticitySpec)}`,
+    );
+  }
+  const elasticityInit = spec.elasticityInit ?? 0.5;
+  if (!(elasticityInit > 0 && elasticityInit < 1)) {
+    throw new RangeError(`NeuralODE: stoichiometry.elasticityInit must lie in (0, 1), got ${elasticityInit}`);
+  }
   const reversible = new Uint8Array(nr);
   if (spec.reversible !== undefined) {
     if (spec.reversible.length !== nr) {
@@ -190,6 +239,11 @@ function resolveStoichiometry(
     sparse,
     nReactions: nr,
     enzymes: enz,
+    enzymePtr,
+    enzymeList: Int32Array.from(enzymeList),
+    elasticity: elasticitySpec === 'learned' ? Number.NaN : elasticitySpec,
+    elasticityInit,
+    michaelisMenten: massAction && (spec.michaelisMenten ?? false),
     reversible,
     networkControls: spec.networkControls ?? false,
     massAction,
@@ -228,6 +282,14 @@ export class NeuralODE {
   readonly stoichiometry: Stoichiometry | null;
   /** Whether ũ(t) is a network input (always, unless S·r_θ leaves it out). */
   readonly networkControls: boolean;
+  /**
+   * Offsets in θ of the kinetic parameters that follow the network's: the elasticity logits
+   * a (α = sigmoid(a), one per reaction–enzyme pair, when learned) and the log Michaelis
+   * constants b (one per reaction–substrate pair, with `michaelisMenten`).
+   */
+  readonly elasticityOffset: number;
+  readonly michaelisOffset: number;
+  private readonly nKinetic: number;
 
   constructor(spec: NeuralODESpec) {
     const n = spec.nStates;
@@ -271,6 +333,12 @@ export class NeuralODE {
       ],
       activation: spec.activation ?? 'tanh',
     });
+    const st = this.stoichiometry;
+    const nAlpha = st && Number.isNaN(st.elasticity) ? st.enzymeList.length : 0;
+    const nK = st?.michaelisMenten ? st.substrates.length : 0;
+    this.elasticityOffset = this.mlp.nParams;
+    this.michaelisOffset = this.mlp.nParams + nAlpha;
+    this.nKinetic = nAlpha + nK;
     this.stateNames = spec.stateNames ? [...spec.stateNames] : Array.from({ length: n }, (_, i) => `x${i}`);
     this.controlNames = spec.controlNames
       ? [...spec.controlNames]
@@ -282,12 +350,52 @@ export class NeuralODE {
   }
 
   get nParams(): number {
-    return this.mlp.nParams;
+    return this.mlp.nParams + this.nKinetic;
   }
 
-  /** Fresh parameters: Glorot-normal weights (or N(0, std²)), zero biases. */
+  /**
+   * Fresh parameters: Glorot-normal weights (or N(0, std²)), zero biases; learned elasticities at
+   * their starting value and Michaelis constants at their substrate's typical level.
+   */
   initParams(rng: Rng, std?: number): Float64Array {
-    return this.mlp.initParams(rng, std);
+    const p = new Float64Array(this.nParams);
+    p.set(this.mlp.initParams(rng, std));
+    const st = this.stoichiometry;
+    if (st) {
+      const a0 = Math.log(st.elasticityInit / (1 - st.elasticityInit));
+      p.fill(a0, this.elasticityOffset, this.michaelisOffset);
+    }
+    return p;
+  }
+
+  /**
+   * The learned kinetic constants of an S·r_θ model for parameters θ: the elasticity of each
+   * reaction to each of its enzymes, and the Michaelis constant of each substrate (in state units).
+   */
+  kinetics(p: ArrayLike<number>): {
+    elasticity: { reaction: number; control: number; alpha: number }[];
+    michaelis: { reaction: number; state: number; K: number }[];
+  } {
+    const st = this.stoichiometry;
+    if (!st) return { elasticity: [], michaelis: [] };
+    const elasticity: { reaction: number; control: number; alpha: number }[] = [];
+    const michaelis: { reaction: number; state: number; K: number }[] = [];
+    for (let j = 0; j < st.nReactions; j++) {
+      for (let q = st.enzymePtr[j]!; q < st.enzymePtr[j + 1]!; q++) {
+        const alpha = Number.isNaN(st.elasticity) ? sigmoid(p[this.elasticityOffset + q]!) : st.elasticity;
+        elasticity.push({ reaction: j, control: st.enzymeList[q]!, alpha });
+      }
+      if (!st.michaelisMenten) continue;
+      for (let q = st.substratePtr[j]!; q < st.substratePtr[j + 1]!; q++) {
+        const i = st.substrates[q]!;
+        michaelis.push({
+          reaction: j,
+          state: i,
+          K: st.substrateScale[i]! * Math.exp(p[this.michaelisOffset + q]!),
+        });
+      }
+    }
+    return { elasticity, michaelis };
   }
 
   /** The vector field of one trajectory, with its controls bound (required when nControls > 0). */
@@ -319,7 +427,14 @@ export class NeuralODE {
 function stoichiometrySpec(st: Stoichiometry): StoichiometrySpec {
   return {
     S: st.S.map((row) => [...row]),
-    enzymes: Array.from(st.enzymes, (k) => (k < 0 ? null : k)),
+    enzymes: Array.from(st.enzymes, (k, j) => {
+      const a = st.enzymePtr[j]!;
+      const b = st.enzymePtr[j + 1]!;
+      return b - a > 1 ? Array.from(st.enzymeList.subarray(a, b)) : k < 0 ? null : k;
+    }),
+    elasticity: Number.isNaN(st.elasticity) ? 'learned' : st.elasticity,
+    elasticityInit: st.elasticityInit,
+    michaelisMenten: st.michaelisMenten,
     reversible: Array.from(st.reversible, (r) => r === 1),
     networkControls: st.networkControls,
     massAction: st.massAction,
@@ -347,7 +462,7 @@ export class NeuralField extends TapedField {
   readonly controls: LinearControls | null;
   private readonly mlp: MLP;
   private readonly yOff: number;
-  /** Tape offset of the enzyme factors e_j (S·r_θ form). */
+  /** Tape offset of the enzyme ratios u_k/enzymeScale_k of every reaction–enzyme pair (S·r_θ form). */
   private readonly eOff: number;
   /** u(t) in raw units (S·r_θ form). */
   private readonly uRaw: Float64Array;
@@ -361,7 +476,7 @@ export class NeuralField extends TapedField {
     this.node = node;
     this.mlp = node.mlp;
     this.nStates = node.nStates;
-    this.nParams = node.mlp.nParams;
+    this.nParams = node.nParams;
     if (node.nControls > 0) {
       if (!controls)
         throw new TypeError(`NeuralODE.field: the model has ${node.nControls} controls; pass their series`);
@@ -379,7 +494,7 @@ export class NeuralField extends TapedField {
     this.yOff = this.mlp.tapeSize;
     this.eOff = this.yOff + this.nStates;
     this.uRaw = new Float64Array(node.stoichiometry ? node.nControls : 0);
-    this.tapeSize = this.eOff + (node.stoichiometry?.nReactions ?? 0);
+    this.tapeSize = this.eOff + (node.stoichiometry?.enzymeList.length ?? 0);
     this.gOut = new Float64Array(this.mlp.nOut);
     this.gIn = new Float64Array(this.mlp.nIn);
     this.jacE = new Float64Array(this.nStates);
@@ -396,7 +511,7 @@ export class NeuralField extends TapedField {
   ): void {
     this.writeInput(t, y, 0, tape, off);
     this.mlp.forwardFromTape(p, tape, off);
-    this.writeOutput(y, 0, dydt, 0, tape, off);
+    this.writeOutput(y, 0, dydt, 0, tape, off, p);
   }
 
   backwardTaped(
@@ -408,7 +523,7 @@ export class NeuralField extends TapedField {
     vJy: Float64Array,
     vJp: Float64Array | null,
   ): void {
-    this.outputCotangent(v, 0, vJy, 0, tape, off, this.gOut);
+    this.outputCotangent(v, 0, vJy, 0, tape, off, this.gOut, p, vJp);
     this.mlp.backward(p, tape, off, this.gOut, this.gIn, vJp, true, this.nStates);
     this.addInputCotangent(this.gIn, vJy, 0);
   }
@@ -445,13 +560,40 @@ export class NeuralField extends TapedField {
         for (let k = 0; k < node.nControls; k++) tape[off + n + k] = (u[k]! - csh[k]!) / csc[k]!;
       }
     }
-    const enz = st.enzymes;
+    const { enzymeList } = st;
     const es = st.enzymeScale;
     const eo = off + this.eOff;
-    for (let j = 0; j < st.nReactions; j++) {
-      const k = enz[j]!;
-      tape[eo + j] = k < 0 ? 1 : u[k]! / es[k]!;
+    for (let q = 0; q < enzymeList.length; q++) {
+      const k = enzymeList[q]!;
+      tape[eo + q] = u[k]! / es[k]!;
     }
+  }
+
+  /** e_j = Π (u_k/enzymeScale_k)^α over the enzymes of reaction j (a level ≤ 0 gives 0 unless α = 1). */
+  private enzymeFactor(
+    st: Stoichiometry,
+    p: Float64Array,
+    tape: Float64Array,
+    eo: number,
+    j: number,
+  ): number {
+    const fixed = st.elasticity;
+    const ao = this.node.elasticityOffset;
+    let e = 1;
+    for (let q = st.enzymePtr[j]!; q < st.enzymePtr[j + 1]!; q++) {
+      const ratio = tape[eo + q]!;
+      const alpha = Number.isNaN(fixed) ? sigmoid(p[ao + q]!) : fixed;
+      e *= alpha === 1 ? ratio : ratio > 0 ? ratio ** alpha : 0;
+    }
+    return e;
+  }
+
+  /** The factor of substrate q of reaction j at level x: x/scale (mass action) or x⁺/(x⁺ + K). */
+  private substrateTerm(st: Stoichiometry, p: Float64Array, q: number, x: number): number {
+    const i = st.substrates[q]!;
+    if (!st.michaelisMenten) return x / st.substrateScale[i]!;
+    const xp = x > 0 ? x : 0;
+    return xp / (xp + st.substrateScale[i]! * Math.exp(p[this.node.michaelisOffset + q]!));
   }
 
   /** dx/dt into dydt[dOff …] from the network output on the tape. */
@@ -462,6 +604,7 @@ export class NeuralField extends TapedField {
     dOff: number,
     tape: Float64Array,
     off: number,
+    p: Float64Array,
   ): void {
     const node = this.node;
     const n = this.nStates;
@@ -474,15 +617,13 @@ export class NeuralField extends TapedField {
       const rs = st.rateScale;
       const rev = st.reversible;
       const eo = off + this.eOff;
-      const { substratePtr, substrates, substrateScale } = st;
+      const { substratePtr, substrates } = st;
       for (let i = 0; i < n; i++) dydt[dOff + i] = 0;
       for (let j = 0; j < st.nReactions; j++) {
         const z = tape[o + j]!;
-        let r = rs[j]! * tape[eo + j]! * (rev[j] ? z : softplus(z));
-        for (let q = substratePtr[j]!; q < substratePtr[j + 1]!; q++) {
-          const i = substrates[q]!;
-          r *= y[yo + i]! / substrateScale[i]!;
-        }
+        let r = rs[j]! * this.enzymeFactor(st, p, tape, eo, j) * (rev[j] ? z : softplus(z));
+        for (let q = substratePtr[j]!; q < substratePtr[j + 1]!; q++)
+          r *= this.substrateTerm(st, p, q, y[yo + substrates[q]!]!);
         for (let q = colPtr[j]!; q < colPtr[j + 1]!; q++) dydt[dOff + rowIndex[q]!] += values[q]! * r;
       }
       return;
@@ -515,6 +656,8 @@ export class NeuralField extends TapedField {
     tape: Float64Array,
     off: number,
     go: Float64Array,
+    p: Float64Array,
+    vJp: Float64Array | null,
   ): void {
     const node = this.node;
     const n = this.nStates;
@@ -524,32 +667,58 @@ export class NeuralField extends TapedField {
     const yo = off + this.yOff;
     const st = node.stoichiometry;
     if (st) {
-      // f = S·r with r_j = rs_j·e_j·s(z_j)·m_j(x): the mass-action factor m_j is the only part
-      // of ∂f/∂x that bypasses the network (e depends on u(t) alone).
+      // f = S·r with r_j = rs_j·e_j·s(z_j)·m_j(x): the substrate factor m_j is the only part of
+      // ∂f/∂x that bypasses the network (e depends on u(t) alone); learned elasticities and
+      // Michaelis constants take their cotangents here, added into vJp.
       const { colPtr, rowIndex, values } = st.sparse;
-      const { substratePtr, substrates, substrateScale } = st;
+      const { substratePtr, substrates, substrateScale, enzymePtr } = st;
       const rs = st.rateScale;
       const rev = st.reversible;
       const eo = off + this.eOff;
+      const learnedAlpha = Number.isNaN(st.elasticity) && vJp !== null;
+      const mm = st.michaelisMenten;
+      const ao = node.elasticityOffset;
+      const bo = node.michaelisOffset;
       for (let i = 0; i < n; i++) vJy[jo + i] = 0;
       for (let j = 0; j < st.nReactions; j++) {
         let a = 0;
         for (let q = colPtr[j]!; q < colPtr[j + 1]!; q++) a += values[q]! * v[vo + rowIndex[q]!]!;
         const z = tape[o + j]!;
-        const c = a * rs[j]! * tape[eo + j]!;
+        const sz = rev[j] ? z : softplus(z);
+        const c = a * rs[j]! * this.enzymeFactor(st, p, tape, eo, j);
         const q0 = substratePtr[j]!;
         const q1 = substratePtr[j + 1]!;
         let mj = 1;
-        for (let q = q0; q < q1; q++) mj *= tape[yo + substrates[q]!]! / substrateScale[substrates[q]!]!;
+        for (let q = q0; q < q1; q++) mj *= this.substrateTerm(st, p, q, tape[yo + substrates[q]!]!);
         go[j] = c * mj * (rev[j] ? 1 : sigmoid(z));
+        if (learnedAlpha) {
+          // ∂e/∂a_q = e·ln(ratio_q)·α(1 − α); a level ≤ 0 contributes e = 0 and no gradient.
+          const cr = c * mj * sz;
+          for (let q = enzymePtr[j]!; q < enzymePtr[j + 1]!; q++) {
+            const ratio = tape[eo + q]!;
+            if (!(ratio > 0)) continue;
+            const alpha = sigmoid(p![ao + q]!);
+            vJp![ao + q] += cr * Math.log(ratio) * alpha * (1 - alpha);
+          }
+        }
         if (q0 === q1) continue;
-        const cs = c * (rev[j] ? z : softplus(z));
+        const cs = c * sz;
         for (let q = q0; q < q1; q++) {
-          // ∂m_j/∂x_i as the product over the other substrates: no division by a zero x_i.
-          let dm = 1 / substrateScale[substrates[q]!]!;
-          for (let p = q0; p < q1; p++)
-            if (p !== q) dm *= tape[yo + substrates[p]!]! / substrateScale[substrates[p]!]!;
-          vJy[jo + substrates[q]!] += cs * dm;
+          // The product over the other substrates: no division by a zero factor.
+          let others = cs;
+          for (let r = q0; r < q1; r++)
+            if (r !== q) others *= this.substrateTerm(st, p, r, tape[yo + substrates[r]!]!);
+          const i = substrates[q]!;
+          const x = tape[yo + i]!;
+          if (!mm) {
+            vJy[jo + i] += others / substrateScale[i]!;
+            continue;
+          }
+          if (!(x > 0)) continue;
+          const K = substrateScale[i]! * Math.exp(p[bo + q]!);
+          const d = others * (K / ((x + K) * (x + K)));
+          vJy[jo + i] += d;
+          if (vJp) vJp[bo + q] -= d * x;
         }
       }
       return;

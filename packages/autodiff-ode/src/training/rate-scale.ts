@@ -67,7 +67,8 @@ function pseudoInverse(S: readonly (readonly number[])[]): Float64Array {
 /**
  * Default rate scales of the S·r_θ form from the data: on every interval between consecutive
  * fully measured points, the least-squares fluxes r̂ = S⁺·Δx/Δt and the rate factors
- * e_j·m_j at the interval's midpoint (enzyme level, and the mass-action factor if enabled);
+ * e_j·m_j at the interval's midpoint (enzyme levels to their starting elasticity, and the
+ * substrate factor if enabled);
  * rateScale_j = RMS(r̂_j)/RMS(e_j·m_j), so softplus(net_j) starts of order one. A reaction the
  * data leave at zero flux (below 1e-12 of the largest RMS flux) gets the constructor's default,
  * the largest outputScale_i/|S_ij| over the species it changes.
@@ -94,6 +95,8 @@ export function fitRateScale(
     shift.map((s, k) => (s !== 0 ? Math.abs(s) : scale[k]!));
   const enzymeScale = spec.enzymeScale ?? level(scaling.controlShift, scaling.controlScale);
   const substrateScale = spec.substrateScale ?? level(scaling.stateShift, scaling.stateScale);
+  // The enzyme factors at the elasticities the model starts from (learned ones start at elasticityInit).
+  const alpha = spec.elasticity === 'learned' ? (spec.elasticityInit ?? 0.5) : (spec.elasticity ?? 1);
   const P = pseudoInverse(S);
   const m = scaling.controlShift.length;
   const u = new Float64Array(m);
@@ -120,9 +123,19 @@ export function fitRateScale(
         for (let k = 0; k < n; k++) r += P[j * n + k]! * slope[k]!;
         rr[j] += r * r;
         const e = enzymes[j];
-        let f = e === null || e === undefined ? 1 : u[e]! / enzymeScale[e]!;
+        let f = 1;
+        for (const k of e === null || e === undefined ? [] : typeof e === 'number' ? [e] : e) {
+          const ratio = u[k]! / enzymeScale[k]!;
+          f *= alpha === 1 ? ratio : ratio > 0 ? ratio ** alpha : 0;
+        }
         if (spec.massAction && !spec.reversible?.[j]) {
-          for (let k = 0; k < n; k++) if (S[k]![j]! < 0) f *= (0.5 * (a[k]! + b[k]!)) / substrateScale[k]!;
+          for (let k = 0; k < n; k++) {
+            if (!(S[k]![j]! < 0)) continue;
+            const x = 0.5 * (a[k]! + b[k]!);
+            f *= spec.michaelisMenten
+              ? Math.max(x, 0) / (Math.max(x, 0) + substrateScale[k]!)
+              : x / substrateScale[k]!;
+          }
         }
         ff[j] += f * f;
       }
