@@ -126,8 +126,8 @@ function withinView(y: ArrayLike<number>, lo: number, hi: number): Float64Array 
 
 /**
  * Observed points, the neural-ODE curve (with its band) and every successful baseline for each
- * state of one group: the strongest baseline red and dashed, the others dashed in other colours,
- * drawn only where they stay near the range of the rest.
+ * state of one group: the strongest baseline red and dashed (its name marked *), the others dashed
+ * in other colours, drawn only where they stay near the range of the rest.
  */
 export function trajectoryPanels(r: HeldOutResult, timeLabel = 'time'): Panel[] {
   return r.stateNames.map((state, j) => {
@@ -141,7 +141,7 @@ export function trajectoryPanels(r: HeldOutResult, timeLabel = 'time'): Panel[] 
     }
     if (r.baselineName !== null)
       main.push({
-        name: `${r.baselineName} (strongest)`,
+        name: `${r.baselineName}*`,
         x: r.grid,
         y: r.baseline[j]!,
         color: '#d62728',
@@ -285,11 +285,11 @@ export function paperStyleText(r: HeldOutResult): string {
   const p = r.paperStyle;
   if (!p)
     return "Study setting (the linear baseline under Costello's integral metric): not available, the linear baseline did not succeed.";
-  const upTo = p.upTo ? `, up to ${pct(p.upTo.improvementPct)} (per-state maximum, ${p.upTo.state})` : '';
+  const upTo = p.upTo ? `; up to ${pct(p.upTo.improvementPct)} (per-state maximum, ${p.upTo.state})` : '';
   return (
-    `Study setting, reproduced: against the TPOT-like ${p.baseline} baseline under Costello's integral metric, ` +
-    `the neural ODE improves by ${pct(p.aggregate.improvementPct)} (mean over states${upTo}). ` +
-    `The study's headline figures are of this kind; the honest comparison is the one against the strongest baseline above` +
+    `Study setting, reproduced (the neural ODE against the TPOT-like ${p.baseline} baseline under Costello's integral metric): ` +
+    `improvement ${pct(p.aggregate.improvementPct)} (mean over states)${upTo}. ` +
+    "The study's headline figures are of this kind; the honest comparison is the one against the strongest baseline above" +
     `${r.baselineName ? ` (${r.baselineName}: ${pct(r.improvementPct)} in overall nRMSE)` : ''}.`
   );
 }
@@ -336,7 +336,7 @@ export function heldOutBlocks(r: HeldOutResult, timeLabel = 'time'): Block[] {
     kind: 'figure',
     file: fileName(r.group),
     svg: renderPanels(trajectoryPanels(r, timeLabel)),
-    caption: `Observed (points), neural ODE (solid${r.band ? ', with its 80% band' : ''}) and baselines (dashed; red: the strongest) for ${r.group}`,
+    caption: `Observed (points), neural ODE (solid${r.band ? ', with its 80% band' : ''}) and baselines (dashed; red, marked *: the strongest) for ${r.group}`,
   });
   return blocks;
 }
