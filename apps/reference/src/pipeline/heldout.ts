@@ -205,9 +205,19 @@ export function evaluateHeldOut(
     const coverage: BandCoverage | null = band
       ? bandCoverage(measured, grid, band.lower, band.upper, BAND_LEVEL)
       : null;
-    results.push(
-      heldOutResult(name, states, grid, measured, predicted, score(predicted), baselines, band, coverage),
-    );
+    const scores = score(predicted);
+    results.push({
+      group: name,
+      stateNames: states,
+      grid,
+      measured,
+      predicted,
+      scores,
+      baselines,
+      ...(band ? { band } : {}),
+      coverage,
+      ...compareWithPanel(scores, baselines, states, grid.length),
+    });
   }
   const nTest = Math.max(1, spec.test.length);
   return {
@@ -276,36 +286,26 @@ export function strongestBaseline(baselines: BaselineOutcome[]): BaselineSuccess
   return best;
 }
 
-function heldOutResult(
-  group: string,
-  stateNames: string[],
-  grid: Float64Array,
-  measured: MeasuredState[],
-  predicted: Float64Array[],
+/** The result's fields that compare the neural ODE with the panel: the strongest baseline, the metric panel, the study-setting row. */
+function compareWithPanel(
   scores: StateScores,
   baselines: BaselineOutcome[],
-  band: HeldOutResult['band'],
-  coverage: BandCoverage | null,
-): HeldOutResult {
+  stateNames: string[],
+  gridLength: number,
+): Pick<
+  HeldOutResult,
+  'baseline' | 'baselineName' | 'baselineScores' | 'improvementPct' | 'metrics' | 'paperStyle'
+> {
   const strongest = strongestBaseline(baselines);
   const baselineScores = strongest?.scores ?? missingScores(stateNames);
   const linear = baselines.filter(succeeded).find((b) => b.name === PAPER_BASELINE);
   return {
-    group,
-    stateNames,
-    grid,
-    measured,
-    predicted,
-    baseline: strongest?.predicted ?? stateNames.map(() => new Float64Array(grid.length).fill(Number.NaN)),
+    baseline: strongest?.predicted ?? stateNames.map(() => new Float64Array(gridLength).fill(Number.NaN)),
     baselineName: strongest?.name ?? null,
-    scores,
     baselineScores,
     improvementPct: improvementPct(scores.overallNrmse, baselineScores.overallNrmse),
-    baselines,
     metrics: strongest ? compareScores(scores, strongest.scores) : null,
     paperStyle: linear ? paperStyleRow(scores, linear) : null,
-    ...(band ? { band } : {}),
-    coverage,
   };
 }
 
