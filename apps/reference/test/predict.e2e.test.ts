@@ -27,7 +27,7 @@ describe('kinetica train then predict', () => {
     const original = readFileSync(join(run, 'predictions.csv'), 'utf8');
     expect(readFileSync(join(again, 'predictions.csv'), 'utf8')).toBe(original);
     const lines = original.trim().split('\n');
-    expect(lines[0]).toBe('group,time,state,observed,predicted,baseline');
+    expect(lines[0]).toBe('group,time,state,observed,predicted,baseline,lower,upper');
     // 2 states × (200 grid times + measured times not on the grid).
     const measuredRows = lines.slice(1).filter((l) => l.split(',')[3] !== '');
     expect(measuredRows).toHaveLength(2 * 6);

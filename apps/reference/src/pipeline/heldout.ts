@@ -1,15 +1,68 @@
 import { type Dataset, featureIndex, type Group, linspace, resampleDataset } from '@kinetica/omics-io';
-import { fitBaseline, predictBaseline, type GridTrajectory } from '../baseline/costello-martin';
-import { improvementPct, type MeasuredState, pooledStd, scorePrediction } from '../protocol';
+import {
+  BASELINE_NAMES,
+  type BaselineModel,
+  fitBaseline,
+  type GridTrajectory,
+  predictBaseline,
+} from '../baseline/costello-martin';
 import { CliError, ExitCode, InputError } from '../io/errors';
-import type { HeldOutResult } from '../report/heldout';
+import {
+  type BandCoverage,
+  bandCoverage,
+  compareScores,
+  improvementPct,
+  type MeasuredState,
+  pooledStd,
+  type StateScores,
+  scorePrediction,
+} from '../protocol';
+import {
+  type BaselineOutcome,
+  type BaselineSuccess,
+  type HeldOutResult,
+  type PaperStyleRow,
+  succeeded,
+} from '../report/heldout';
 import { fitNeuralOde, type NeuralFitOptions, type NeuralOdeFit } from './neural';
 
 /**
  * The held-out strain protocol of ../shared/API.md, end to end: interpolate every group onto one
- * grid, fit the neural ODE and the baseline on the training groups only, predict the test groups
- * from their initial states and controls, and score both at the measured times.
+ * grid, fit the neural ODE and the panel of baselines on the training groups only, predict the
+ * test groups from their initial states and controls, and score them all at the measured times.
+ * The headline comparison is against the strongest baseline of the panel (the lowest overall
+ * nRMSE on the group); a baseline that fails is reported as failed and changes nothing else.
  */
+
+/** One member of the baseline panel: a name and how it is fitted from the training trajectories. */
+export interface BaselineSpec {
+  name: string;
+  fit(train: GridTrajectory[], seed: number): BaselineModel;
+}
+
+/** The panel: every Costello & Martin regressor, each seeded from the run's seed. */
+export const DEFAULT_BASELINES: readonly BaselineSpec[] = BASELINE_NAMES.map((name) => ({
+  name,
+  fit: (train, seed) => fitBaseline(train, { regressor: name, seed }),
+}));
+
+/** The baseline of the study's setting (the paper-style row). */
+export const PAPER_BASELINE = 'linear';
+
+/** Nominal level of the neural ODE's prediction band. */
+export const BAND_LEVEL = 0.8;
+
+/** Median and 80% band of an ensemble, states[j][k] on the grid. */
+export interface BandPrediction {
+  median: Float64Array[];
+  lower: Float64Array[];
+  upper: Float64Array[];
+}
+
+/** A fit that may also predict a band (an ensemble); its median is then the prediction. */
+export type BandedFit = NeuralOdeFit & {
+  predictBand?(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): BandPrediction;
+};
 
 export interface HeldOutSpec {
   dataset: Dataset;
@@ -20,6 +73,8 @@ export interface HeldOutSpec {
   gridPoints?: number;
   seed?: number;
   neural?: Omit<NeuralFitOptions, 'seed'>;
+  /** The baseline panel (default DEFAULT_BASELINES). */
+  baselines?: readonly BaselineSpec[];
   onProgress?: (message: string, fraction: number) => void;
 }
 
@@ -31,7 +86,10 @@ export interface HeldOutRun {
   timing: {
     trainSeconds: number;
     inferenceMsPerTrajectory: number;
+    /** The strongest baseline's (of each test group), averaged over the test groups. */
     baselineInferenceMsPerTrajectory: number;
+    /** Each baseline's, averaged over the test groups where it succeeded (NaN: it never did). */
+    baselinesInferenceMsPerTrajectory: Record<string, number>;
   };
 }
 
@@ -97,51 +155,68 @@ function groupByName(ds: Dataset, name: string): Group {
   return g;
 }
 
-/** Steps 3–5 with a fitted (or loaded) neural ODE: predict every test group, fit and run the baseline, score. */
+type Fitted = { name: string; model: BaselineModel } | { name: string; message: string };
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Steps 3–5 with a fitted (or loaded) neural ODE: predict every test group, fit and run the baselines, score. */
 export function evaluateHeldOut(
   spec: HeldOutSpec,
-  fit: NeuralOdeFit,
+  fit: BandedFit,
   grid: Float64Array,
   trainScale: number[],
   trainSeconds = 0,
 ): HeldOutRun {
   const { dataset, states, controls } = spec;
+  const seed = spec.seed ?? 0;
   const trainTraj = spec.train.map((name) =>
     groupOnGrid(dataset, groupByName(dataset, name), states, controls, grid),
   );
-  const baseline = fitBaseline(trainTraj, { seed: spec.seed ?? 0 });
+  const panel: Fitted[] = (spec.baselines ?? DEFAULT_BASELINES).map((b) => {
+    try {
+      return { name: b.name, model: b.fit(trainTraj, seed) };
+    } catch (err) {
+      return { name: b.name, message: `fit failed: ${messageOf(err)}` };
+    }
+  });
   const results: HeldOutResult[] = [];
   let nodeMs = 0;
-  let baseMs = 0;
   for (const name of spec.test) {
     const g = groupByName(dataset, name);
     const traj = groupOnGrid(dataset, g, states, controls, grid);
     const x0 = traj.states.map((s) => s[0]!);
-    let predicted: Float64Array[];
+    const predictNode = () =>
+      fit.predictBand ? fit.predictBand(x0, traj.controls, grid) : fit.predict(x0, traj.controls, grid);
+    let node: ReturnType<typeof predictNode>;
     try {
-      predicted = fit.predict(x0, traj.controls, grid);
+      node = predictNode();
     } catch (err) {
       throw new CliError(
-        `neural ODE prediction of group ${name} failed: ${(err as Error).message}`,
+        `neural ODE prediction of group ${name} failed: ${messageOf(err)}`,
         ExitCode.failure,
       );
     }
-    const base = predictBaseline(baseline, x0, grid, traj.controls);
-    nodeMs += medianMs(() => fit.predict(x0, traj.controls, grid));
-    baseMs += medianMs(() => predictBaseline(baseline, x0, grid, traj.controls));
+    nodeMs += medianMs(predictNode);
     const measured = measuredStates(dataset, g, states);
-    const scores = scorePrediction(measured, grid, predicted, trainScale);
-    const baselineScores = scorePrediction(measured, grid, base, trainScale);
+    const score = (curves: Float64Array[]) => scorePrediction(measured, grid, curves, trainScale);
+    const baselines = panel.map((b) => runBaseline(b, x0, grid, traj.controls, score));
+    const band = Array.isArray(node) ? undefined : { lower: node.lower, upper: node.upper };
+    const predicted = Array.isArray(node) ? node : node.median;
+    const coverage: BandCoverage | null = band
+      ? bandCoverage(measured, grid, band.lower, band.upper, BAND_LEVEL)
+      : null;
+    const scores = score(predicted);
     results.push({
       group: name,
       stateNames: states,
       grid,
       measured,
       predicted,
-      baseline: base,
       scores,
-      baselineScores,
-      improvementPct: improvementPct(scores.overallNrmse, baselineScores.overallNrmse),
+      baselines,
+      ...(band ? { band } : {}),
+      coverage,
+      ...compareWithPanel(scores, baselines, states, grid.length),
     });
   }
   const nTest = Math.max(1, spec.test.length);
@@ -153,8 +228,123 @@ export function evaluateHeldOut(
     timing: {
       trainSeconds,
       inferenceMsPerTrajectory: nodeMs / nTest,
-      baselineInferenceMsPerTrajectory: baseMs / nTest,
+      ...baselineTiming(results),
     },
+  };
+}
+
+/** Predict one group with one baseline; every failure (a throw, a solver failure, a non-finite score) becomes a status. */
+function runBaseline(
+  b: Fitted,
+  x0: number[],
+  grid: Float64Array,
+  controls: Float64Array[],
+  score: (curves: Float64Array[]) => StateScores,
+): BaselineOutcome {
+  if (!('model' in b)) return { name: b.name, status: 'failed', message: b.message };
+  const { model } = b;
+  try {
+    const p = predictBaseline(model, x0, grid, controls);
+    if (p.status === 'failed') return { name: b.name, status: 'failed', message: p.message };
+    const scores = score(p.states);
+    if (!Number.isFinite(scores.overallNrmse))
+      return { name: b.name, status: 'failed', message: 'non-finite overall nRMSE' };
+    const selections = model.regressors.map((r) => r.selection);
+    return {
+      name: b.name,
+      status: 'success',
+      predicted: p.states,
+      scores,
+      inferenceMs: medianMs(() => predictBaseline(model, x0, grid, controls)),
+      ...(selections.every((x) => x !== undefined)
+        ? { selected: Object.fromEntries(Object.keys(scores.rmse).map((s, j) => [s, selections[j]!])) }
+        : {}),
+    };
+  } catch (err) {
+    return { name: b.name, status: 'failed', message: messageOf(err) };
+  }
+}
+
+/** NaN scores for the states (the strongest baseline when every baseline failed). */
+function missingScores(states: string[]): StateScores {
+  const nan = Object.fromEntries(states.map((s) => [s, Number.NaN]));
+  return {
+    rmse: nan,
+    nrmse: { ...nan },
+    overallNrmse: Number.NaN,
+    meanRmse: Number.NaN,
+    integral: { ...nan },
+    meanIntegral: Number.NaN,
+  };
+}
+
+/** The lowest overall nRMSE among the baselines that succeeded (the first on a tie), or undefined. */
+export function strongestBaseline(baselines: BaselineOutcome[]): BaselineSuccess | undefined {
+  let best: BaselineSuccess | undefined;
+  for (const b of baselines.filter(succeeded))
+    if (!best || b.scores.overallNrmse < best.scores.overallNrmse) best = b;
+  return best;
+}
+
+/** The result's fields that compare the neural ODE with the panel: the strongest baseline, the metric panel, the study-setting row. */
+function compareWithPanel(
+  scores: StateScores,
+  baselines: BaselineOutcome[],
+  stateNames: string[],
+  gridLength: number,
+): Pick<
+  HeldOutResult,
+  'baseline' | 'baselineName' | 'baselineScores' | 'improvementPct' | 'metrics' | 'paperStyle'
+> {
+  const strongest = strongestBaseline(baselines);
+  const baselineScores = strongest?.scores ?? missingScores(stateNames);
+  const linear = baselines.filter(succeeded).find((b) => b.name === PAPER_BASELINE);
+  return {
+    baseline: strongest?.predicted ?? stateNames.map(() => new Float64Array(gridLength).fill(Number.NaN)),
+    baselineName: strongest?.name ?? null,
+    baselineScores,
+    improvementPct: improvementPct(scores.overallNrmse, baselineScores.overallNrmse),
+    metrics: strongest ? compareScores(scores, strongest.scores) : null,
+    paperStyle: linear ? paperStyleRow(scores, linear) : null,
+  };
+}
+
+/** The study's setting: the model against the linear baseline under Costello's integral metric. */
+function paperStyleRow(scores: StateScores, linear: BaselineSuccess): PaperStyleRow {
+  const panel = compareScores(scores, linear.scores);
+  return {
+    baseline: linear.name,
+    metric: 'integral',
+    aggregate: panel.aggregates.meanIntegral,
+    perState: Object.fromEntries(
+      Object.entries(panel.perState).map(([s, c]) => [s, c.integral.improvementPct]),
+    ),
+    upTo: panel.upTo.integral,
+  };
+}
+
+function baselineTiming(
+  results: HeldOutResult[],
+): Omit<HeldOutRun['timing'], 'trainSeconds' | 'inferenceMsPerTrajectory'> {
+  const mean = (v: number[]) => (v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
+  const names = [...new Set(results.flatMap((r) => r.baselines.map((b) => b.name)))];
+  const msOf = (name: string) =>
+    results.flatMap((r) =>
+      r.baselines
+        .filter(succeeded)
+        .filter((b) => b.name === name)
+        .map((b) => b.inferenceMs),
+    );
+  return {
+    baselineInferenceMsPerTrajectory: mean(
+      results.flatMap((r) =>
+        r.baselines
+          .filter(succeeded)
+          .filter((b) => b.name === r.baselineName)
+          .map((b) => b.inferenceMs),
+      ),
+    ),
+    baselinesInferenceMsPerTrajectory: Object.fromEntries(names.map((n) => [n, mean(msOf(n))])),
   };
 }
 
@@ -170,20 +360,48 @@ function medianMs(call: () => unknown, repeats = 5): number {
   return times[repeats >> 1]!;
 }
 
-/** metrics.json in the contract's layout. */
+/** A state's scores as metrics.json writes them. */
+function scoresJson(s: StateScores) {
+  return {
+    rmse: s.rmse,
+    nrmse: s.nrmse,
+    overallNrmse: s.overallNrmse,
+    meanRmse: s.meanRmse,
+    integral: s.integral,
+    meanIntegral: s.meanIntegral,
+  };
+}
+
+function baselineJson(b: BaselineOutcome) {
+  if (b.status === 'failed') return { status: b.status, message: b.message };
+  return {
+    status: b.status,
+    ...scoresJson(b.scores),
+    inferenceMsPerTrajectory: b.inferenceMs,
+    ...(b.selected ? { selected: b.selected } : {}),
+  };
+}
+
+/**
+ * metrics.json: the contract's layout (rmse, nrmse, overallNrmse, baseline, improvementPct per
+ * test group, timing), the baseline now being the strongest of the panel, plus the panel, the
+ * metric panel, the study-setting row and the band's coverage (apps/reference/README.md).
+ */
 export function metricsJson(run: HeldOutRun): string {
   const test: Record<string, unknown> = {};
   for (const r of run.results) {
     test[r.group] = {
-      rmse: r.scores.rmse,
-      nrmse: r.scores.nrmse,
-      overallNrmse: r.scores.overallNrmse,
-      baseline: {
-        rmse: r.baselineScores.rmse,
-        nrmse: r.baselineScores.nrmse,
-        overallNrmse: r.baselineScores.overallNrmse,
-      },
+      ...scoresJson(r.scores),
+      baseline: { name: r.baselineName, ...scoresJson(r.baselineScores) },
       improvementPct: r.improvementPct,
+      baselines: Object.fromEntries(r.baselines.map((b) => [b.name, baselineJson(b)])),
+      metrics: r.metrics && { baseline: r.baselineName, ...r.metrics },
+      paperStyle: r.paperStyle && {
+        label:
+          "the study's setting, reproduced: the neural ODE against the TPOT-like linear baseline under Costello's integral metric; upTo is a per-state maximum",
+        ...r.paperStyle,
+      },
+      band: r.coverage,
     };
   }
   return `${JSON.stringify({ test, timing: run.timing }, null, 2)}\n`;
