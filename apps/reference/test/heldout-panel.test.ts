@@ -1,8 +1,8 @@
+import type { NeuralOdeFit } from '../src/pipeline/neural';
 import { linspace, parseWideCsv } from '@kinetica/omics-io';
 import { describe, expect, it } from 'vitest';
 import type { BaselineModel } from '../src/baseline/costello-martin';
 import {
-  type BandedFit,
   type BaselineSpec,
   DEFAULT_BASELINES,
   datasetSpan,
@@ -42,7 +42,7 @@ function setup(baselines?: readonly BaselineSpec[]) {
 }
 
 /** A stand-in for a trained neural ODE: x0·(1 + 0.01·t) for every state. */
-function fakeFit(): BandedFit {
+function fakeFit(): NeuralOdeFit {
   return {
     lossHistory: [1, 0.5],
     predict: (x0, _controls, grid) => Array.from(x0, (v) => grid.map((t) => v * (1 + 0.01 * t))),
@@ -175,7 +175,7 @@ describe('evaluateHeldOut with the baseline panel', () => {
   it("uses a fit's band: its median as the prediction, lower/upper in predictions.csv, coverage in metrics.json", () => {
     const { spec, grid, trainScale, measured } = setup([randomForest]);
     const base = fakeFit();
-    const fit: BandedFit = {
+    const fit: NeuralOdeFit = {
       ...base,
       predict: () => {
         throw new Error('predict must not be called when there is a band');

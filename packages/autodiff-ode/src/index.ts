@@ -13,6 +13,7 @@ export { TfjsField, type TfjsFieldOptions } from './tfjs/field';
 export { registerGradients } from './tfjs/gradients';
 export { paramsFromTensors, TfjsMLP } from './tfjs/mlp';
 
+export { ControlTransform, type ControlTransformJSON } from './field/control-transform';
 export { type ControlSeries, LinearControls } from './field/controls';
 export { BatchedNeuralField } from './field/batched-field';
 export { HybridModel, type HybridSpec } from './field/hybrid';
@@ -63,6 +64,17 @@ export {
   type TrainResult,
   trainNeuralODE,
 } from './training/train';
+export {
+  type EnsembleBand,
+  type EnsembleJSON,
+  EnsembleModel,
+  type EnsembleOptions,
+  type EnsembleTrainOptions,
+  loadEnsemble,
+  mixtureQuantile,
+  trainEnsemble,
+  trainingResidualScale,
+} from './training/ensemble';
 export { loadModel, type NeuralODEJSON, type PredictOptions, TrainedModel } from './training/trained-model';
 export { type LossWeights, TrajectoryLoss } from './training/trajectory-loss';
 

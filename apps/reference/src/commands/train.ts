@@ -1,19 +1,19 @@
 import { methodOption, parseArgs, required } from '../io/args';
 import { writeStaged } from '../io/atomic';
-import { ExitCode } from '../io/errors';
+import { CliError, ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
 import { checkSelection, loadSelection, type TableSelection } from '../pipeline/data';
 import { metricsJson, runHeldOut } from '../pipeline/heldout';
 import { renderPanels } from '../plot/svg';
-import { lossPanel, predictionsCsv, scoresTable, trajectoryPanels } from '../report/heldout';
+import { heldOutBlocks, lossPanel, predictionsCsv } from '../report/heldout';
 import { writeReport } from '../report/document';
 import { modelJson } from '../pipeline/model-file';
-import { NEURAL_METHODS } from '../pipeline/neural';
+import { NEURAL_DEFAULTS, NEURAL_METHODS, type NeuralFitOptions } from '../pipeline/neural';
 import { readReactions } from '../pipeline/reactions';
 import type { Command } from './registry';
 
 const options = {
-  data: 'string',
+  data: 'repeat',
   time: 'string',
   group: 'string',
   states: 'list',
@@ -27,6 +27,9 @@ const options = {
   grad: 'string',
   hidden: 'list',
   reactions: 'string',
+  elasticity: 'string',
+  kinetics: 'string',
+  ensemble: 'integer',
   json: 'flag',
   quiet: 'flag',
 } as const;
@@ -35,24 +38,29 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'fit a neural ODE on some strains and predict held-out ones (with the ML baseline)',
   usage:
-    'kinetica train --data FILE --time COL --group COL --states A,B,.. --controls P,Q,.. --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--reactions FILE]',
+    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad NAME] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--kinetics mass-action|michaelis-menten]]',
   options,
   optionHelp: {
-    data: 'CSV/TSV table, one row per strain and time (wide layout)',
+    data: 'CSV/TSV table, one row per strain and time (wide layout); give it again to pool tables of other pathways (a state a table lacks is masked)',
     time: 'name of the time column',
     group: 'name of the strain/group column',
     states: 'comma-separated state columns (metabolites); quote names containing commas',
-    controls: 'comma-separated control columns (protein levels)',
+    controls: 'comma-separated control columns (protein levels); without it the model is autonomous',
     train: 'groups to fit on',
     test: 'held-out groups to predict and score',
     out: 'output folder (created; written only when everything succeeded)',
     seed: 'random seed (default 0)',
-    epochs: 'training epochs (default 400)',
+    epochs: `training epochs (default ${NEURAL_DEFAULTS.epochs})`,
     method: `ODE solver for the neural ODE: rk4 (default, on the grid), ${NEURAL_METHODS.slice(1).join(', ')}`,
     grad: 'gradient: backprop (through the solver steps, default) or adjoint',
-    hidden: 'hidden layer widths (default 64,64)',
+    hidden: `hidden layer widths (default ${NEURAL_DEFAULTS.hidden.join(',')})`,
+    ensemble: `members of the ensemble, trained from seeds seed, seed+1, ..: median prediction and 80% band (default ${NEURAL_DEFAULTS.ensemble})`,
     reactions:
       'reaction file: fit dx/dt = S·r with one learned rate per reaction, times its protein level (examples/limonene.reactions)',
+    elasticity:
+      "with --reactions: rate ∝ E^α; 'learned' (one α in (0,1) per reaction and enzyme, default) or a fixed α",
+    kinetics:
+      'with --reactions: substrate factor of each rate, mass-action (x/level) or michaelis-menten (x/(x+K), K learned; default)',
     json: 'print metrics as one JSON line on stdout',
     quiet: 'no progress output',
   },
@@ -60,18 +68,27 @@ export const trainCommand: Command = {
     const { options: o } = parseArgs('train', argv, options);
     const method = methodOption('train', o, NEURAL_METHODS);
     const sel: TableSelection = {
-      data: required('train', o, 'data'),
+      data: (() => {
+        const files = required<string[]>('train', o, 'data');
+        return files.length === 1 ? files[0]! : files;
+      })(),
       time: required('train', o, 'time'),
       group: required('train', o, 'group'),
       states: required('train', o, 'states'),
-      controls: required('train', o, 'controls'),
+      controls: (o.controls as string[] | undefined) ?? [],
       train: required('train', o, 'train'),
       test: required('train', o, 'test'),
     };
     const out: string = required('train', o, 'out');
     checkSelection('train', sel);
+    const neural = neuralOptions(o);
     const reactionsFile = o.reactions as string | undefined;
-    const stoichiometry = reactionsFile ? readReactions(reactionsFile, sel.states, sel.controls) : undefined;
+    for (const name of ['elasticity', 'kinetics'])
+      if (o[name] !== undefined && !reactionsFile)
+        throw new CliError(`kinetica train: --${name} applies to the S·r_θ model; give --reactions FILE`);
+    const stoichiometry = reactionsFile
+      ? { ...readReactions(reactionsFile, sel.states, sel.controls), ...kineticOptions(o) }
+      : undefined;
     const quiet = Boolean(o.quiet || o.json);
     const dataset = loadSelection(sel);
     info(
@@ -87,13 +104,7 @@ export const trainCommand: Command = {
       train: sel.train,
       test: sel.test,
       seed,
-      neural: {
-        epochs: o.epochs as number | undefined,
-        method,
-        grad: o.grad as string | undefined,
-        hidden: (o.hidden as string[] | undefined)?.map(Number),
-        ...(stoichiometry ? { stoichiometry } : {}),
-      },
+      neural: { ...neural, method, ...(stoichiometry ? { stoichiometry } : {}) },
       onProgress: (msg, f) => bar.update(f, msg),
     });
     bar.done();
@@ -104,23 +115,13 @@ export const trainCommand: Command = {
       const blocks: Parameters<typeof writeReport>[2] = [
         {
           kind: 'text',
-          text: `Data: \`${sel.data}\`; trained on ${sel.train.join(', ')}; held out ${sel.test.join(', ')}.`,
+          text: `Data: ${[sel.data]
+            .flat()
+            .map((f) => `\`${f}\``)
+            .join(', ')}; trained on ${sel.train.join(', ')}; held out ${sel.test.join(', ')}.`,
         },
       ];
-      for (const r of run.results) {
-        blocks.push({ kind: 'heading', text: `Held-out group ${r.group}` });
-        blocks.push({
-          kind: 'text',
-          text: `Overall nRMSE: neural ODE ${r.scores.overallNrmse.toPrecision(4)}, baseline ${r.baselineScores.overallNrmse.toPrecision(4)}; improvement ${r.improvementPct.toFixed(2)}%.`,
-        });
-        blocks.push({ kind: 'table', markdown: scoresTable(r) });
-        blocks.push({
-          kind: 'figure',
-          file: `trajectories-${r.group.replace(/[^A-Za-z0-9_-]+/g, '_')}`,
-          svg: renderPanels(trajectoryPanels(r, sel.time)),
-          caption: `Observed (points), neural ODE (solid) and baseline (dashed) for ${r.group}`,
-        });
-      }
+      for (const r of run.results) blocks.push(...heldOutBlocks(r, sel.time));
       blocks.push({
         kind: 'figure',
         file: 'training-loss',
@@ -148,3 +149,42 @@ export const trainCommand: Command = {
     return ExitCode.ok;
   },
 };
+
+/** The network options of `train`, checked before any file is read. */
+function neuralOptions(o: Record<string, unknown>): Omit<NeuralFitOptions, 'seed'> {
+  const positive = (name: string) => {
+    const v = o[name] as number | undefined;
+    if (v !== undefined && !(v >= 1))
+      throw new CliError(`kinetica train: --${name} must be a positive integer, got ${v}`);
+    return v;
+  };
+  const hidden = (o.hidden as string[] | undefined)?.map((w) => {
+    const v = Number(w);
+    if (!Number.isInteger(v) || v < 1)
+      throw new CliError(`kinetica train: --hidden needs positive integer widths, got '${w}'`);
+    return v;
+  });
+  const epochs = positive('epochs');
+  const ensemble = positive('ensemble');
+  return {
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(ensemble !== undefined ? { ensemble } : {}),
+    ...(hidden ? { hidden } : {}),
+    ...(o.grad !== undefined ? { grad: o.grad as string } : {}),
+  };
+}
+
+/** --elasticity and --kinetics of the S·r_θ model (defaults: learned α, Michaelis–Menten substrates). */
+function kineticOptions(o: Record<string, unknown>): {
+  elasticity: number | 'learned';
+  michaelisMenten: boolean;
+} {
+  const e = (o.elasticity as string | undefined) ?? 'learned';
+  const alpha = e === 'learned' ? e : Number(e);
+  if (alpha !== 'learned' && !(e.trim() !== '' && alpha >= 0 && alpha <= 4))
+    throw new CliError(`kinetica train: --elasticity must be 'learned' or a number in [0, 4], got '${e}'`);
+  const k = (o.kinetics as string | undefined) ?? 'michaelis-menten';
+  if (k !== 'mass-action' && k !== 'michaelis-menten')
+    throw new CliError(`kinetica train: --kinetics must be mass-action or michaelis-menten, got '${k}'`);
+  return { elasticity: alpha, michaelisMenten: k === 'michaelis-menten' };
+}

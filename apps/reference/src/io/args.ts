@@ -2,8 +2,8 @@ import { explicitMethodNames } from '@kinetica/ode-core';
 import { stiffMethodNames } from '@kinetica/solvers-stiff';
 import { CliError } from './errors';
 
-/** Declared options of one command: name → kind. Flags take no value. */
-export type OptionSpec = Record<string, 'string' | 'number' | 'integer' | 'list' | 'flag'>;
+/** Declared options of one command: name → kind. Flags take no value; `repeat` may be given more than once (a list of its values). */
+export type OptionSpec = Record<string, 'string' | 'number' | 'integer' | 'list' | 'flag' | 'repeat'>;
 
 export interface ParsedArgs {
   options: Record<string, string | number | string[] | boolean | undefined>;
@@ -47,7 +47,10 @@ export function parseArgs(command: string, argv: readonly string[], spec: Option
       value = next;
       i++;
     }
-    options[name] = convert(command, name, kind, value);
+    if (kind === 'repeat') {
+      if (value.trim() === '') throw new CliError(`kinetica ${command}: option --${name} needs a value`);
+      options[name] = [...((options[name] as string[] | undefined) ?? []), value];
+    } else options[name] = convert(command, name, kind, value);
   }
   return { options, positionals };
 }

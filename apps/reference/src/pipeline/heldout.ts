@@ -52,18 +52,6 @@ export const PAPER_BASELINE = 'linear';
 /** Nominal level of the neural ODE's prediction band. */
 export const BAND_LEVEL = 0.8;
 
-/** Median and 80% band of an ensemble, states[j][k] on the grid. */
-export interface BandPrediction {
-  median: Float64Array[];
-  lower: Float64Array[];
-  upper: Float64Array[];
-}
-
-/** A fit that may also predict a band (an ensemble); its median is then the prediction. */
-export type BandedFit = NeuralOdeFit & {
-  predictBand?(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): BandPrediction;
-};
-
 export interface HeldOutSpec {
   dataset: Dataset;
   states: string[];
@@ -93,22 +81,46 @@ export interface HeldOutRun {
   };
 }
 
+/**
+ * A group on the grid. A state the group never measured is an error, or with `maskMissing` (a
+ * training group of pooled tables) a curve of NaN that the training loss masks.
+ */
 export function groupOnGrid(
   ds: Dataset,
   g: Group,
   states: string[],
   controls: string[],
   grid: Float64Array,
+  maskMissing = false,
 ): GridTrajectory {
   // Step 1 of the protocol: per feature, missing cells dropped, linear in time, constant beyond the ends.
   const onGrid = resampleDataset({ ...ds, groups: [g] }, grid).groups[0]!;
-  const curve = (name: string) => {
+  const curve = (masked: boolean) => (name: string) => {
     const values = onGrid.values[featureIndex(ds, name)]!;
-    if (Number.isNaN(values[0]!))
+    if (Number.isNaN(values[0]!) && !masked)
       throw new InputError(`group '${g.name}' has no measurement of '${name}'`, ds.file);
     return values;
   };
-  return { t: grid, states: states.map(curve), controls: controls.map(curve) };
+  return { t: grid, states: states.map(curve(maskMissing)), controls: controls.map(curve(false)) };
+}
+
+/** Whether a grid trajectory has every state (a baseline regresses on complete rows only). */
+const complete = (tr: GridTrajectory) => tr.states.every((s) => !Number.isNaN(s[0]!));
+
+/**
+ * The training groups on the grid. A state may be missing from some of them (pooled tables of
+ * different pathways), never from all.
+ */
+function trainingOnGrid(spec: HeldOutSpec, grid: Float64Array): GridTrajectory[] {
+  const { dataset, states, controls } = spec;
+  const trajs = spec.train.map((name) =>
+    groupOnGrid(dataset, groupByName(dataset, name), states, controls, grid, true),
+  );
+  states.forEach((s, j) => {
+    if (trajs.every((tr) => Number.isNaN(tr.states[j]![0]!)))
+      throw new InputError(`no training group measures '${s}'`, dataset.file);
+  });
+  return trajs;
 }
 
 export function measuredStates(ds: Dataset, g: Group, states: string[]): MeasuredState[] {
@@ -139,9 +151,7 @@ export function datasetSpan(ds: Dataset): [number, number] {
 export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
   const [t0, t1] = datasetSpan(spec.dataset);
   const grid = linspace(t0, t1, spec.gridPoints ?? 200);
-  const trainTraj = spec.train.map((name) =>
-    groupOnGrid(spec.dataset, groupByName(spec.dataset, name), spec.states, spec.controls, grid),
-  );
+  const trainTraj = trainingOnGrid(spec, grid);
   const trainScale = spec.states.map((_, j) => pooledStd(trainTraj.map((tr) => tr.states[j]!)));
   const start = performance.now();
   const fit = fitNeuralOde(trainTraj, { ...spec.neural, seed: spec.seed ?? 0, onProgress: spec.onProgress });
@@ -162,18 +172,19 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 /** Steps 3–5 with a fitted (or loaded) neural ODE: predict every test group, fit and run the baselines, score. */
 export function evaluateHeldOut(
   spec: HeldOutSpec,
-  fit: BandedFit,
+  fit: NeuralOdeFit,
   grid: Float64Array,
   trainScale: number[],
   trainSeconds = 0,
 ): HeldOutRun {
   const { dataset, states, controls } = spec;
   const seed = spec.seed ?? 0;
-  const trainTraj = spec.train.map((name) =>
-    groupOnGrid(dataset, groupByName(dataset, name), states, controls, grid),
-  );
+  // The baselines regress each state's derivative on complete rows: with pooled tables, they fit
+  // on the training groups that measure every state.
+  const trainTraj = trainingOnGrid(spec, grid).filter(complete);
   const panel: Fitted[] = (spec.baselines ?? DEFAULT_BASELINES).map((b) => {
     try {
+      if (trainTraj.length === 0) throw new Error('no training group measures every state');
       return { name: b.name, model: b.fit(trainTraj, seed) };
     } catch (err) {
       return { name: b.name, message: `fit failed: ${messageOf(err)}` };

@@ -1,14 +1,18 @@
 import {
   type Activation,
+  ControlTransform,
+  type ControlTransformJSON,
+  type EnsembleJSON,
+  EnsembleModel,
   type FusedMethod,
   type LearningRateSchedule,
+  loadEnsemble,
   loadModel,
   type NeuralODEJSON,
   type NonNegativity,
   type PredictOptions,
-  type TrainedModel,
   type TrainOptions,
-  trainNeuralODE,
+  trainEnsemble,
 } from '@kinetica/autodiff-ode';
 import type { ParametricField } from '@kinetica/diagnostics';
 import type { GridTrajectory } from '../baseline/costello-martin';
@@ -34,7 +38,7 @@ export interface NeuralFitOptions {
    * never negative in the training data (others stay linear). Levels span orders of magnitude
    * between strains, so a held-out strain's controls stay closer to the training range.
    */
-  controlTransform?: ControlTransform;
+  controlTransform?: ControlInputKind;
   /**
    * Clamp each (transformed) control to the range it spans in the training data, as the
    * baseline's trees do implicitly: a held-out strain's field never sees inputs beyond it.
@@ -52,17 +56,26 @@ export interface NeuralFitOptions {
   stoichiometry?: TrainOptions['stoichiometry'];
   /** L-BFGS refinement after the Adam epochs. */
   refine?: TrainOptions['refine'];
-  /** Members trained from seeds seed, seed+1, …; the fit predicts their mean. */
+  /**
+   * Members trained from seeds seed, seed+1, …; the fit predicts their median, with an 80% band
+   * from the members' predictive mixture (autodiff-ode's `EnsembleModel`).
+   */
   ensemble?: number;
   onProgress?: (message: string, fraction: number) => void;
 }
 
-export type ControlTransform = 'none' | 'log';
+export type ControlInputKind = 'none' | 'log';
 
 /** A fitted (or loaded) neural ODE as the held-out pipeline uses it. */
 export interface NeuralOdeFit {
-  /** states[j][k] on `grid`, from x0 with controls[c][k] given on the same grid. */
+  /** states[j][k] on `grid`, from x0 with controls[c][k] given on the same grid (the members' median). */
   predict(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): Float64Array[];
+  /** The median and the 80% band, each states[j][k] on `grid` (every fit the app trains has one). */
+  predictBand?(
+    x0: ArrayLike<number>,
+    controls: Float64Array[],
+    grid: Float64Array,
+  ): { median: Float64Array[]; lower: Float64Array[]; upper: Float64Array[] };
   lossHistory: number[];
   toJSON(): unknown;
   /** The learned vector field driven by one strain's controls (given on `grid`), for the diagnostics. */
@@ -76,15 +89,19 @@ export interface NeuralOdeFit {
 }
 
 /**
- * model.json's `neural` entry: the members (one unless ensembling) and how predictions integrate.
- * Models trained with rk4 on the grid predict with the same rk4 steps on the same grid, so the
- * prediction is the very discretisation that was fitted (and costs 4 evaluations per interval).
+ * model.json's `neural` entry: how protein levels become inputs, and the ensemble (members, how
+ * they predict and combine). Models trained with rk4 on the grid predict with the same rk4 steps
+ * on the same grid, so the prediction is the very discretisation that was fitted (and costs 4
+ * evaluations per interval). Version 1 files (no `ensemble`: `members` and `predict`) still load.
  */
 interface NeuralFitJSON {
   format: 'kinetica-neural-fit';
-  predict: PredictOptions;
-  controls: ControlInput;
-  members: NeuralODEJSON[];
+  version?: 2;
+  controls: ControlTransformJSON;
+  ensemble?: EnsembleJSON;
+  /** Version 1. */
+  members?: NeuralODEJSON[];
+  predict?: PredictOptions;
 }
 
 /**
@@ -109,66 +126,35 @@ export const NEURAL_DEFAULTS = {
   hidden: [64, 64],
   activation: 'tanh' as Activation,
   ensemble: 1,
-  controlTransform: 'log' as ControlTransform,
+  controlTransform: 'log' as ControlInputKind,
   clampControls: false,
 };
 
-/**
- * How protein levels become network inputs: `log[i]` marks controls fed as log(1 + max(u, 0))
- * (a level measured below zero is noise around zero); `range` clamps them after that transform.
- */
-interface ControlInput {
-  log: boolean[];
-  range: { lo: number[]; hi: number[] } | null;
+/** Columns states[j][k] from rows [k][j]. */
+function columns(rows: Float64Array[], n: number): Float64Array[] {
+  return Array.from({ length: n }, (_, j) => Float64Array.from(rows, (r) => r[j]!));
 }
 
-const LINEAR: ControlInput = { log: [], range: null };
-
-/** Control `i` at level u as the network reads it, before clamping. */
-function transformed(input: ControlInput, i: number, u: number): number {
-  return input.log[i] ? Math.log1p(Math.max(u, 0)) : u;
-}
-
-/** Control `i` at level u as the network reads it. */
-function networkInput(input: ControlInput, i: number, u: number): number {
-  const v = transformed(input, i, u);
-  const r = input.range;
-  return r ? Math.min(r.hi[i]!, Math.max(r.lo[i]!, v)) : v;
-}
-
-/** Control rows on the grid, as the network sees them. */
-function controlRows(controls: Float64Array[], n: number, input: ControlInput): number[][] {
-  return Array.from({ length: n }, (_, k) => controls.map((c, i) => networkInput(input, i, c[k]!)));
-}
-
-function wrap(
-  models: TrainedModel[],
-  predict: PredictOptions,
-  input: ControlInput,
-  lossHistory: number[],
-): NeuralOdeFit {
+function wrap(ensemble: EnsembleModel, input: ControlTransform, lossHistory: number[]): NeuralOdeFit {
+  const n = ensemble.nStates;
+  const series = (controls: Float64Array[], grid: Float64Array) => ({
+    times: grid,
+    values: input.rows(controls, grid.length),
+  });
   return {
     lossHistory,
     toJSON: (): NeuralFitJSON => ({
       format: 'kinetica-neural-fit',
-      predict,
-      controls: input,
-      members: models.map((m) => m.toJSON()),
+      version: 2,
+      controls: input.toJSON(),
+      ensemble: ensemble.toJSON(),
     }),
-    field: (controls, grid) => learnedField(models, (i, u) => networkInput(input, i, u), controls, grid),
-    networkControls: (controls) => controls.map((c, i) => c.map((u) => transformed(input, i, u))),
-    predict(x0, controls, grid) {
-      const values = controlRows(controls, grid.length, input);
-      const out = Array.from({ length: x0.length }, () => new Float64Array(grid.length));
-      const w = 1 / models.length;
-      for (const model of models) {
-        const ys = model.predict(x0, { times: grid, values }, grid, predict);
-        for (let k = 0; k < ys.length; k++) {
-          const y = ys[k]!;
-          for (let j = 0; j < x0.length; j++) out[j]![k]! += w * y[j]!;
-        }
-      }
-      return out;
+    field: (controls, grid) => learnedField(ensemble.members, (i, u) => input.apply(i, u), controls, grid),
+    networkControls: (controls) => controls.map((c, i) => c.map((u) => input.unclamped(i, u))),
+    predict: (x0, controls, grid) => columns(ensemble.predict(x0, series(controls, grid), grid), n),
+    predictBand(x0, controls, grid) {
+      const b = ensemble.predictBand(x0, series(controls, grid), grid);
+      return { median: columns(b.median, n), lower: columns(b.lower, n), upper: columns(b.upper, n) };
     },
   };
 }
@@ -185,80 +171,80 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
   if (!Number.isInteger(members) || members < 1)
     throw new RangeError(`ensemble must be a positive integer; got ${members}`);
+  let member = 0;
+  const progress = (epoch: number, total: number, loss: number) =>
+    options.onProgress?.(
+      `${members > 1 ? `member ${member + 1}/${members} ` : ''}epoch ${epoch + 1}/${total} loss ${loss.toExponential(3)}`,
+      (member + (epoch + 1) / total) / members,
+    );
   const controlTransform = options.stoichiometry
     ? 'none'
     : (options.controlTransform ?? NEURAL_DEFAULTS.controlTransform);
   if (controlTransform !== 'none' && controlTransform !== 'log')
     throw new RangeError(`controlTransform must be none or log; got '${controlTransform}'`);
-  const m = train[0]?.controls.length ?? 0;
-  const input: ControlInput = {
-    log: Array.from(
-      { length: m },
-      (_, i) => controlTransform === 'log' && train.every((tr) => tr.controls[i]!.every((v) => !(v < 0))),
-    ),
-    range: null,
-  };
-  const rows = train.map((tr) => controlRows(tr.controls, tr.t.length, input));
-  if (options.clampControls ?? NEURAL_DEFAULTS.clampControls) {
-    const lo = new Array<number>(m).fill(Number.POSITIVE_INFINITY);
-    const hi = new Array<number>(m).fill(Number.NEGATIVE_INFINITY);
-    for (const tr of rows)
-      for (const row of tr)
-        row.forEach((v, i) => {
-          lo[i] = Math.min(lo[i]!, v);
-          hi[i] = Math.max(hi[i]!, v);
-        });
-    input.range = { lo, hi };
-  }
-  const trajectories = train.map((tr, i) => ({
+  const input = ControlTransform.fit(
+    train.map((tr) => tr.controls),
+    { kind: controlTransform, clamp: options.clampControls ?? NEURAL_DEFAULTS.clampControls },
+  );
+  const trajectories = train.map((tr) => ({
     times: tr.t,
     states: Array.from(tr.t, (_, k) => tr.states.map((s) => s[k]!)),
-    controls: { times: tr.t, values: rows[i]! },
+    controls: { times: tr.t, values: input.rows(tr.controls, tr.t.length) },
   }));
-  const models: TrainedModel[] = [];
+  // Concentrations stay concentrations: with non-negative training data, no prediction or band
+  // goes below zero.
+  const nonnegative = train.every((tr) => tr.states.every((s) => s.every((v) => !(v < 0))));
   const lossHistory = new Array<number>(epochs).fill(0);
-  for (let e = 0; e < members; e++) {
-    const result = trainNeuralODE({
-      trajectories,
-      hidden: options.hidden ?? NEURAL_DEFAULTS.hidden,
-      activation: options.activation ?? NEURAL_DEFAULTS.activation,
-      method: method as FusedMethod,
-      grad,
-      epochs,
-      ...(options.lr !== undefined ? { lr: options.lr } : {}),
-      ...(options.schedule ? { schedule: options.schedule } : {}),
-      ...(options.nonnegative ? { nonnegative: options.nonnegative } : {}),
-      ...(options.weightStd !== undefined ? { weightStd: options.weightStd } : {}),
-      ...(options.shooting ? { shooting: options.shooting } : {}),
-      ...(options.stoichiometry ? { stoichiometry: options.stoichiometry } : {}),
-      ...(options.refine ? { refine: options.refine } : {}),
-      seed: options.seed + e,
-      onProgress: (p) =>
-        options.onProgress?.(
-          `${members > 1 ? `member ${e + 1}/${members} ` : ''}epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toExponential(3)}`,
-          (e + (p.epoch + 1) / p.epochs) / members,
-        ),
-    });
-    models.push(result.model);
-    // The loss curve shown is the members' mean per Adam epoch (refinement iterations follow them).
-    result.history.forEach((h, i) => {
-      if (i >= epochs) return;
-      lossHistory[i]! += h.loss / members;
-    });
-  }
-  const predict: PredictOptions = method === 'rk4' ? { method: 'rk4', substeps: 1 } : {};
-  return wrap(models, predict, input, lossHistory);
+  const { model } = trainEnsemble({
+    trajectories,
+    hidden: options.hidden ?? NEURAL_DEFAULTS.hidden,
+    activation: options.activation ?? NEURAL_DEFAULTS.activation,
+    method: method as FusedMethod,
+    grad,
+    epochs,
+    ...(options.lr !== undefined ? { lr: options.lr } : {}),
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+    ...(options.nonnegative ? { nonnegative: options.nonnegative } : {}),
+    ...(options.weightStd !== undefined ? { weightStd: options.weightStd } : {}),
+    ...(options.shooting ? { shooting: options.shooting } : {}),
+    ...(options.stoichiometry ? { stoichiometry: options.stoichiometry } : {}),
+    ...(options.refine ? { refine: options.refine } : {}),
+    seed: options.seed,
+    ensemble: {
+      members,
+      nonnegative,
+      predict: method === 'rk4' ? { method: 'rk4', substeps: 1 } : {},
+    },
+    onProgress: (p) => progress(p.epoch, p.epochs, p.loss),
+    onMember: (e, result) => {
+      member = e + 1;
+      // The loss curve shown is the members' mean per Adam epoch (refinement iterations follow them).
+      result.history.forEach((h, i) => {
+        if (i < epochs) lossHistory[i]! += h.loss / members;
+      });
+    },
+  });
+  return wrap(model, input, lossHistory);
 }
 
 export function loadNeuralOde(json: unknown): NeuralOdeFit {
   const obj = json as Partial<NeuralFitJSON> | undefined;
-  if (obj?.format !== 'kinetica-neural-fit') return wrap([loadModel(json as NeuralODEJSON)], {}, LINEAR, []);
+  if (obj?.format !== 'kinetica-neural-fit') {
+    const model = loadModel(json as NeuralODEJSON);
+    return wrap(
+      new EnsembleModel([model], new Float64Array(model.node.nStates)),
+      ControlTransform.identity(model.node.nControls),
+      [],
+    );
+  }
+  const input = new ControlTransform(obj.controls ?? { log: [], range: null });
+  if (obj.ensemble) return wrap(loadEnsemble(obj.ensemble), input, []);
   if (!Array.isArray(obj.members) || obj.members.length === 0)
     throw new TypeError('model.json: the neural fit has no members');
+  const members = obj.members.map((m) => loadModel(m));
   return wrap(
-    obj.members.map((m) => loadModel(m)),
-    obj.predict ?? {},
-    obj.controls ?? LINEAR,
+    new EnsembleModel(members, new Float64Array(members[0]!.node.nStates), { predict: obj.predict ?? {} }),
+    input,
     [],
   );
 }

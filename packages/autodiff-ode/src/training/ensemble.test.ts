@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { NeuralODE } from '../field/neural-ode';
+import { createRng } from '../random/rng';
+import { EnsembleModel, loadEnsemble, mixtureQuantile, trainEnsemble } from './ensemble';
+import { TrainedModel } from './trained-model';
+
+describe('mixtureQuantile', () => {
+  it('is the normal quantile for one member and the empirical quantile without noise', () => {
+    // z_0.9 = 1.2815515655446004, z_0.1 = −z_0.9.
+    expect(mixtureQuantile([2], 0.5, 0.9)).toBeCloseTo(2 + 0.5 * 1.2815515655446004, 6);
+    expect(mixtureQuantile([2], 0.5, 0.1)).toBeCloseTo(2 - 0.5 * 1.2815515655446004, 6);
+    expect(mixtureQuantile([5, 1, 3, 2, 4], 0, 0.1)).toBe(1);
+    expect(mixtureQuantile([5, 1, 3, 2, 4], 0, 0.9)).toBe(5);
+    expect(mixtureQuantile([5, 1, 3, 2, 4], 0, 0.5)).toBe(3);
+  });
+
+  it('matches the mixture distribution sampled by Monte Carlo', () => {
+    const centres = [0, 1, 4];
+    const rng = createRng(11);
+    const draws = Float64Array.from(
+      { length: 200000 },
+      () => centres[rng.int(3)]! + 0.7 * rng.normal(),
+    ).sort();
+    for (const q of [0.1, 0.5, 0.9]) {
+      const empirical = draws[Math.floor(q * draws.length)]!;
+      expect(Math.abs(mixtureQuantile(centres, 0.7, q) - empirical)).toBeLessThan(0.03);
+    }
+  });
+});
+
+describe('EnsembleModel', () => {
+  const node = new NeuralODE({ nStates: 2, nControls: 0, hidden: [4] });
+  const members = [1, 2, 3].map(
+    (s) => new TrainedModel(node, node.initParams(createRng(s), 0.3), { method: 'rk4' }),
+  );
+  const times = [0, 0.5, 1, 2];
+
+  it('predicts the members’ median, inside a band that widens with the residual scale', () => {
+    const narrow = new EnsembleModel(members, [0, 0], { level: 0.8 });
+    const wide = new EnsembleModel(members, [0.2, 0.2], { level: 0.8 });
+    const runs = narrow.predictMembers([1, -0.5], undefined, times);
+    const band = wide.predictBand([1, -0.5], undefined, times);
+    const med = narrow.predict([1, -0.5], undefined, times);
+    times.forEach((_, k) => {
+      for (let j = 0; j < 2; j++) {
+        const v = runs.map((r) => r[k]![j]!).sort((a, b) => a - b);
+        expect(med[k]![j]).toBe(v[1]);
+        expect(band.median[k]![j]).toBe(v[1]);
+        expect(band.lower[k]![j]!).toBeLessThan(v[0]!);
+        expect(band.upper[k]![j]!).toBeGreaterThan(v[2]!);
+      }
+    });
+  });
+
+  it('clips median and band at zero when nonnegative, and round-trips through JSON', () => {
+    const e = new EnsembleModel(members, [0.5, 0.1], { nonnegative: true, level: 0.9 });
+    const band = e.predictBand([0.05, -0.5], undefined, times);
+    for (const rows of [band.median, band.lower, band.upper])
+      for (const r of rows) for (const x of r) expect(x).toBeGreaterThanOrEqual(0);
+    const again = loadEnsemble(JSON.stringify(e.toJSON()));
+    expect(again.level).toBe(0.9);
+    const b2 = again.predictBand([0.05, -0.5], undefined, times);
+    expect(b2.upper.map((r) => Array.from(r))).toEqual(band.upper.map((r) => Array.from(r)));
+    expect(() => new EnsembleModel(members, [0.1])).toThrow(/residualScale has 1 entries, expected 2/);
+    expect(() => new EnsembleModel(members, [0.1, 0.1], { level: 1 })).toThrow(/level must lie in \(0, 1\)/);
+    expect(() => loadEnsemble('{"format":"other"}')).toThrow(/not a kinetica-ensemble/);
+  });
+
+  it('covers about the nominal share of noisy held-out observations of an in-distribution trajectory', () => {
+    // Exponential decay at two rates; training and test trajectories from the same law with noise.
+    const rng = createRng(4);
+    const grid = Array.from({ length: 21 }, (_, i) => i * 0.25);
+    const traj = (x0: number, noise: number) => ({
+      times: grid,
+      states: grid.map((t) => [x0 * Math.exp(-0.8 * t) + noise * rng.normal()]),
+    });
+    const trajectories = [traj(1, 0.03), traj(2, 0.03), traj(1.5, 0.03)];
+    const { model } = trainEnsemble({
+      trajectories,
+      ensemble: { members: 4 },
+      hidden: [8],
+      epochs: 150,
+      method: 'rk4',
+      lr: 0.02,
+      seed: 1,
+    });
+    expect(model.residualScale[0]).toBeGreaterThan(0.015);
+    let inside = 0;
+    let total = 0;
+    for (let rep = 0; rep < 6; rep++) {
+      const test = traj(1.2 + 0.1 * rep, 0.03);
+      const band = model.predictBand([1.2 + 0.1 * rep], undefined, grid);
+      test.states.forEach((row, k) => {
+        if (k === 0) return;
+        total++;
+        if (row[0]! >= band.lower[k]![0]! && row[0]! <= band.upper[k]![0]!) inside++;
+      });
+    }
+    expect(inside / total).toBeGreaterThan(0.6);
+    expect(inside / total).toBeLessThan(0.97);
+  });
+});

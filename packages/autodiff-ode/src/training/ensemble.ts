@@ -1,0 +1,290 @@
+import type { ControlSeries } from '../field/controls';
+import { type TrainOptions, type TrainResult, type TrainingTrajectory, trainNeuralODE } from './train';
+import { loadModel, type NeuralODEJSON, type PredictOptions, type TrainedModel } from './trained-model';
+
+/**
+ * Ensembles of neural ODEs: members trained from different seeds, predictions combined by the
+ * median, and a prediction band from the members' predictive mixture. Each member m predicts
+ * x̂_m(t); the band is the central `level` interval of the equal mixture of N(x̂_m(t), σ_j²) over
+ * the members, σ_j the members' root-mean-square error on the training data for state j. The
+ * members' spread carries what the data leave undetermined (larger far from the training
+ * strains), σ_j the misfit and measurement noise a single model cannot remove.
+ */
+
+/** The JSON form of an ensemble: its members and how they combine. */
+export interface EnsembleJSON {
+  format: 'kinetica-ensemble';
+  version: 1;
+  members: NeuralODEJSON[];
+  /** σ_j per state (training RMSE of the members; 0 where a state was never observed). */
+  residualScale: number[];
+  /** Nominal coverage of the band (default 0.8). */
+  level: number;
+  /** Clip predictions and band at zero (concentrations). */
+  nonnegative: boolean;
+  predict: PredictOptions;
+}
+
+/** Median and band, one Float64Array of states per time (like `TrainedModel.predict`). */
+export interface EnsembleBand {
+  median: Float64Array[];
+  lower: Float64Array[];
+  upper: Float64Array[];
+}
+
+export interface EnsembleOptions {
+  level?: number;
+  nonnegative?: boolean;
+  /** How members predict (default: each member's own method). */
+  predict?: PredictOptions;
+}
+
+/** Standard normal cumulative distribution (the Chebyshev fit of erfc in Numerical Recipes, relative error < 1.2e-7). */
+function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
+}
+
+/**
+ * The q-quantile of the equal mixture of N(c_m, σ²) (a point mass at each c_m when σ = 0), by
+ * bisection on the mixture's distribution function.
+ */
+export function mixtureQuantile(centres: ArrayLike<number>, sigma: number, q: number): number {
+  const M = centres.length;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let m = 0; m < M; m++) {
+    lo = Math.min(lo, centres[m]!);
+    hi = Math.max(hi, centres[m]!);
+  }
+  if (!(sigma > 0)) {
+    // Point masses: the empirical quantile (lower one at ties, as numpy's 'inverted_cdf').
+    const sorted = Float64Array.from(centres).sort();
+    return sorted[Math.min(M - 1, Math.max(0, Math.ceil(q * M) - 1))]!;
+  }
+  lo -= 9 * sigma;
+  hi += 9 * sigma;
+  for (let it = 0; it < 100 && hi - lo > 1e-12 * (Math.abs(lo) + Math.abs(hi) + sigma); it++) {
+    const mid = 0.5 * (lo + hi);
+    let F = 0;
+    for (let m = 0; m < M; m++) F += normalCdf((mid - centres[m]!) / sigma);
+    if (F / M < q) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+function median(v: Float64Array): number {
+  const s = v.slice().sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+}
+
+/** Trained members that predict together: the median, and a band at `level`. */
+export class EnsembleModel {
+  readonly members: TrainedModel[];
+  readonly residualScale: Float64Array;
+  readonly level: number;
+  readonly nonnegative: boolean;
+  readonly predictOptions: PredictOptions;
+
+  constructor(members: TrainedModel[], residualScale: ArrayLike<number>, options: EnsembleOptions = {}) {
+    if (members.length === 0) throw new RangeError('EnsembleModel: no members');
+    const n = members[0]!.node.nStates;
+    if (members.some((m) => m.node.nStates !== n))
+      throw new RangeError('EnsembleModel: members have different numbers of states');
+    if (residualScale.length !== n)
+      throw new RangeError(`EnsembleModel: residualScale has ${residualScale.length} entries, expected ${n}`);
+    this.residualScale = Float64Array.from(residualScale);
+    for (let j = 0; j < n; j++) {
+      if (!(this.residualScale[j]! >= 0) || !Number.isFinite(this.residualScale[j]!))
+        throw new RangeError(
+          `EnsembleModel: residualScale[${j}] must be finite and ≥ 0, got ${residualScale[j]}`,
+        );
+    }
+    const level = options.level ?? 0.8;
+    if (!(level > 0 && level < 1))
+      throw new RangeError(`EnsembleModel: level must lie in (0, 1), got ${level}`);
+    this.members = members;
+    this.level = level;
+    this.nonnegative = options.nonnegative ?? false;
+    this.predictOptions = { ...options.predict };
+  }
+
+  get nStates(): number {
+    return this.members[0]!.node.nStates;
+  }
+
+  /** Every member's prediction: [member][time] → states. Throws naming the member that failed. */
+  predictMembers(
+    x0: ArrayLike<number>,
+    controls: ControlSeries | undefined,
+    times: ArrayLike<number>,
+  ): Float64Array[][] {
+    return this.members.map((m, i) => {
+      try {
+        return m.predict(x0, controls, times, this.predictOptions);
+      } catch (err) {
+        throw new Error(`ensemble member ${i + 1}/${this.members.length}: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  /** The members' median at each time (clipped at 0 when `nonnegative`). */
+  predict(
+    x0: ArrayLike<number>,
+    controls: ControlSeries | undefined,
+    times: ArrayLike<number>,
+  ): Float64Array[] {
+    return this.combine(this.predictMembers(x0, controls, times), false).median;
+  }
+
+  /** Median and the central `level` band of the predictive mixture at each time. */
+  predictBand(
+    x0: ArrayLike<number>,
+    controls: ControlSeries | undefined,
+    times: ArrayLike<number>,
+  ): EnsembleBand {
+    return this.combine(this.predictMembers(x0, controls, times), true);
+  }
+
+  /** Median and band from members' predictions ([member][time] → states) made elsewhere. */
+  combine(runs: Float64Array[][], band = true): EnsembleBand {
+    const n = this.nStates;
+    const M = runs.length;
+    const T = runs[0]?.length ?? 0;
+    const v = new Float64Array(M);
+    const qLo = 0.5 * (1 - this.level);
+    const qHi = 0.5 * (1 + this.level);
+    const clip = (x: number) => (this.nonnegative && x < 0 ? 0 : x);
+    const out: EnsembleBand = { median: [], lower: [], upper: [] };
+    for (let k = 0; k < T; k++) {
+      const med = new Float64Array(n);
+      const lo = new Float64Array(n);
+      const hi = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        for (let m = 0; m < M; m++) v[m] = runs[m]![k]![j]!;
+        med[j] = clip(median(v));
+        if (!band) continue;
+        // The quantile of max(X, 0) is max(quantile of X, 0): clipping commutes with the band.
+        lo[j] = clip(mixtureQuantile(v, this.residualScale[j]!, qLo));
+        hi[j] = clip(mixtureQuantile(v, this.residualScale[j]!, qHi));
+      }
+      out.median.push(med);
+      if (band) {
+        out.lower.push(lo);
+        out.upper.push(hi);
+      }
+    }
+    return out;
+  }
+
+  toJSON(): EnsembleJSON {
+    return {
+      format: 'kinetica-ensemble',
+      version: 1,
+      members: this.members.map((m) => m.toJSON()),
+      residualScale: Array.from(this.residualScale),
+      level: this.level,
+      nonnegative: this.nonnegative,
+      predict: { ...this.predictOptions },
+    };
+  }
+}
+
+/** Rebuild an ensemble from `toJSON()` output; predictions are identical. */
+export function loadEnsemble(json: EnsembleJSON | string): EnsembleModel {
+  const obj = (typeof json === 'string' ? JSON.parse(json) : json) as EnsembleJSON;
+  if (!obj || obj.format !== 'kinetica-ensemble')
+    throw new TypeError('loadEnsemble: not a kinetica-ensemble JSON document');
+  if (obj.version !== 1) throw new RangeError(`loadEnsemble: unsupported version ${obj.version}`);
+  if (!Array.isArray(obj.members) || obj.members.length === 0)
+    throw new RangeError('loadEnsemble: members must be a non-empty array');
+  if (!Array.isArray(obj.residualScale)) throw new TypeError('loadEnsemble: residualScale must be an array');
+  return new EnsembleModel(
+    obj.members.map((m) => loadModel(m)),
+    obj.residualScale,
+    { level: obj.level, nonnegative: obj.nonnegative === true, predict: obj.predict ?? {} },
+  );
+}
+
+/**
+ * Root-mean-square error per state of `models` predicting `trajectories` from their first
+ * observed state (NaN observations skipped; 0 for a state never observed).
+ */
+export function trainingResidualScale(
+  models: readonly TrainedModel[],
+  trajectories: readonly TrainingTrajectory[],
+  options: PredictOptions = {},
+): Float64Array {
+  const n = models[0]!.node.nStates;
+  const ss = new Float64Array(n);
+  const count = new Float64Array(n);
+  for (const model of models) {
+    for (const tr of trajectories) {
+      const x0 = Array.from(tr.states[0]!, (v) => (Number.isFinite(v) ? v : 0));
+      const pred = model.predict(x0, tr.controls, tr.times, options);
+      tr.states.forEach((row, k) => {
+        for (let j = 0; j < n; j++) {
+          const y = row[j]!;
+          if (!Number.isFinite(y)) continue;
+          ss[j] += (pred[k]![j]! - y) ** 2;
+          count[j]++;
+        }
+      });
+    }
+  }
+  return ss.map((s, j) => (count[j]! > 0 ? Math.sqrt(s / count[j]!) : 0));
+}
+
+export interface EnsembleTrainOptions extends TrainOptions {
+  /** Members (trained from seeds seed, seed + 1, …; default 5) and how they combine. */
+  ensemble?: EnsembleOptions & { members?: number };
+  /** Called after each member with its index and result. */
+  onMember?: (index: number, result: TrainResult) => void;
+}
+
+/** Train neural ODEs on the same data from consecutive seeds and combine them. */
+export function trainEnsemble(options: EnsembleTrainOptions): {
+  model: EnsembleModel;
+  results: TrainResult[];
+} {
+  const { ensemble = {}, onMember, ...train } = options;
+  const count = ensemble.members ?? 5;
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`trainEnsemble: ensemble.members must be a positive integer, got ${count}`);
+  const seed = train.seed ?? 0;
+  const results: TrainResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = trainNeuralODE({ ...train, seed: seed + i });
+    results.push(r);
+    onMember?.(i, r);
+  }
+  const models = results.map((r) => r.model);
+  const predict = ensemble.predict ?? {};
+  return {
+    model: new EnsembleModel(models, trainingResidualScale(models, train.trajectories, predict), {
+      ...ensemble,
+      predict,
+    }),
+    results,
+  };
+}
