@@ -24,7 +24,8 @@ import {
   type PaperStyleRow,
   succeeded,
 } from '../report/heldout';
-import { fitNeuralOde, type NeuralFitOptions, type NeuralOdeFit } from './neural';
+import { fitNeuralOde, NEURAL_DEFAULTS, type NeuralFitOptions, type NeuralOdeFit } from './neural';
+import { defaultStructure } from './structure';
 
 /**
  * The held-out strain protocol of ../shared/API.md, end to end: interpolate every group onto one
@@ -154,9 +155,30 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
   const trainTraj = trainingOnGrid(spec, grid);
   const trainScale = spec.states.map((_, j) => pooledStd(trainTraj.map((tr) => tr.states[j]!)));
   const start = performance.now();
-  const fit = fitNeuralOde(trainTraj, { ...spec.neural, seed: spec.seed ?? 0, onProgress: spec.onProgress });
+  const fit = fitNeuralOde(trainTraj, {
+    ...resolveStructure(spec),
+    seed: spec.seed ?? 0,
+    onProgress: spec.onProgress,
+  });
   const trainSeconds = (performance.now() - start) / 1000;
   return evaluateHeldOut(spec, fit, grid, trainScale, trainSeconds);
+}
+
+/**
+ * The neural options with the structure resolved: with 'auto' and no reaction file, the built-in
+ * network of the pathway the states and controls name (S·r_θ with learned elasticities and
+ * Michaelis–Menten substrates), if there is one.
+ */
+export function resolveStructure(spec: HeldOutSpec): Omit<NeuralFitOptions, 'seed'> & { network?: string } {
+  const neural = spec.neural ?? {};
+  if (neural.stoichiometry || (neural.structure ?? NEURAL_DEFAULTS.structure) !== 'auto') return neural;
+  const found = defaultStructure(spec.states, spec.controls);
+  if (!found) return neural;
+  return {
+    ...neural,
+    network: found.name,
+    stoichiometry: { ...found.structure, elasticity: 'learned', michaelisMenten: true },
+  };
 }
 
 function groupByName(ds: Dataset, name: string): Group {

@@ -25,6 +25,12 @@ import { learnedField } from './learned-field';
  */
 export interface NeuralFitOptions {
   seed: number;
+  /**
+   * 'auto': the S·r_θ model on the built-in network (pipeline/structure.ts) when the states and
+   * controls are those of a pathway it knows, otherwise the MLP; 'mlp': always the MLP. A given
+   * `stoichiometry` (a reaction file) takes precedence over both.
+   */
+  structure?: 'auto' | 'mlp';
   epochs?: number;
   method?: string;
   grad?: string;
@@ -122,6 +128,7 @@ export const NEURAL_METHODS: readonly string[] = [
 ];
 
 export const NEURAL_DEFAULTS = {
+  structure: 'mlp' as 'auto' | 'mlp',
   epochs: 300,
   hidden: [64, 64],
   activation: 'tanh' as Activation,

@@ -24,6 +24,16 @@ export function readReactions(
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
   }
+  return parseReactions(text, file, states, controls);
+}
+
+/** `readReactions` on the text of a reaction file; `file` names it in messages. */
+export function parseReactions(
+  text: string,
+  file: string,
+  states: readonly string[],
+  controls: readonly string[],
+): ReactionStructure {
   const lines = text.split(/\r?\n/);
   const enzymeOfLine: (number | number[] | null)[] = [];
   const bare = lines.map((raw, i) => {

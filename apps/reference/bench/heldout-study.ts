@@ -1,0 +1,289 @@
+/**
+ * Held-out strain study on the real data (issue 16): model selection by cross-validation on the
+ * training strains only, then the held-out runs with the app's defaults.
+ *
+ *   npx tsx --conditions=source apps/reference/bench/heldout-study.ts select [--seeds 0,1,2,3,4] [--configs a,b]
+ *   npx tsx --conditions=source apps/reference/bench/heldout-study.ts final [--seeds 1,2,3,4,5]
+ *
+ * `select` scores every candidate on the four single-strain folds L1→L3, L3→L1, I1→I3, I3→I1
+ * (the held-out strains L2 and I2 are never read beyond the column selection) with the
+ * scale-robust criterion: the geometric mean, over folds, seeds and states, of the neural ODE's
+ * nRMSE divided by the strongest baseline's (the panel member with the lowest overall nRMSE on
+ * that fold). `final` runs the app's defaults (src/pipeline/neural.ts, src/pipeline/structure.ts)
+ * on L1,L3 → L2, on I1 → I3 and I3 → I1, and pooled (L1, L3, I1, I3 → L2), and prints the tables
+ * of docs/reproduction.md. One JSON line per run goes to stderr.
+ * Data: $KINETICA_SHARED/data (default ../shared next to the repository).
+ */
+import { resolve } from 'node:path';
+import { loadSelection } from '../src/pipeline/data';
+import { runHeldOut } from '../src/pipeline/heldout';
+import type { NeuralFitOptions } from '../src/pipeline/neural';
+import { defaultStructure } from '../src/pipeline/structure';
+import type { HeldOutResult } from '../src/report/heldout';
+
+const shared = process.env.KINETICA_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
+const UPPER = ['Acetyl-CoA', 'HMG-CoA', 'Mevalonate', 'Mev-P', 'IPP/DMAPP'];
+
+interface Pathway {
+  file: string;
+  states: string[];
+  controls: string[];
+}
+
+const LIMONENE: Pathway = {
+  file: `${shared}/data/limonene_data.csv`,
+  states: [...UPPER, 'Limonene'],
+  controls: ['AtoB', 'GPPS', 'HMGR', 'HMGS', 'Idi', 'Limonene Synthase', 'MK', 'PMD', 'PMK'],
+};
+const ISOPENTENOL: Pathway = {
+  file: `${shared}/data/isopentenol_train.csv`,
+  states: [...UPPER, 'Isopentenol'],
+  controls: ['AtoB', 'HMGR', 'HMGS', 'Idi', 'MK', 'NudB', 'PMD', 'PMK'],
+};
+const POOLED: Pathway = {
+  file: '',
+  states: [...UPPER, 'Limonene', 'Isopentenol'],
+  controls: ['AtoB', 'GPPS', 'HMGR', 'HMGS', 'Idi', 'Limonene Synthase', 'MK', 'NudB', 'PMD', 'PMK'],
+};
+
+type Config = Omit<NeuralFitOptions, 'seed' | 'onProgress'> & {
+  /** S·r_θ on the pathway's network (examples/mevalonate-*.reactions) with these kinetics. */
+  network?: { elasticity: number | 'learned'; michaelisMenten: boolean; massAction?: boolean };
+};
+
+/** Candidates, each scored on the training-strain folds only. Members: one (ensembles come after). */
+const CONFIGS: Record<string, Config> = {
+  mlp: { structure: 'mlp' },
+  mlpclamp: { structure: 'mlp', clampControls: true },
+  pd32: { structure: 'mlp', nonnegative: 'production-degradation', hidden: [32, 32] },
+  pd32clamp: {
+    structure: 'mlp',
+    nonnegative: 'production-degradation',
+    hidden: [32, 32],
+    clampControls: true,
+  },
+  srk: { network: { elasticity: 'learned', michaelisMenten: true }, hidden: [32, 32] },
+  srk16: { network: { elasticity: 'learned', michaelisMenten: true }, hidden: [16, 16] },
+  srkma: { network: { elasticity: 'learned', michaelisMenten: false }, hidden: [32, 32] },
+  srk05: { network: { elasticity: 0.5, michaelisMenten: true }, hidden: [32, 32] },
+  srk1: { network: { elasticity: 1, michaelisMenten: true }, hidden: [32, 32] },
+};
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+function neural(p: Pathway, config: Config): Omit<NeuralFitOptions, 'seed'> {
+  const { network, ...rest } = config;
+  if (!network) return rest;
+  const found = defaultStructure(p.states, p.controls);
+  if (!found) throw new RangeError(`no built-in network for ${p.states.join(', ')}`);
+  return {
+    ...rest,
+    structure: 'mlp',
+    stoichiometry: {
+      ...found.structure,
+      elasticity: network.elasticity,
+      michaelisMenten: network.michaelisMenten,
+    },
+  };
+}
+
+function run(p: Pathway, files: string[], train: string[], test: string, seed: number, config: Config) {
+  const sel = {
+    data: files.length === 1 ? files[0]! : files,
+    time: 'Hour',
+    group: 'Strain',
+    ...p,
+    train,
+    test: [test],
+  };
+  const r = runHeldOut({
+    dataset: loadSelection(sel),
+    states: p.states,
+    controls: p.controls,
+    train,
+    test: [test],
+    seed,
+    neural: neural(p, config),
+  });
+  return { res: r.results[0]!, timing: r.timing };
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const sd = (v: number[]) => {
+  const m = mean(v);
+  return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+};
+const geo = (v: number[]) => Math.exp(mean(v.map(Math.log)));
+const pm = (v: number[], digits = 3) => `${mean(v).toPrecision(digits)} ± ${sd(v).toPrecision(2)}`;
+
+/** log(NODE nRMSE / strongest baseline nRMSE) per state. */
+function logRatios(res: HeldOutResult): number[] {
+  return res.stateNames.map((s) => Math.log(res.scores.nrmse[s]! / res.baselineScores.nrmse[s]!));
+}
+
+const FOLDS: [Pathway, string, string][] = [
+  [LIMONENE, 'L1', 'L3'],
+  [LIMONENE, 'L3', 'L1'],
+  [ISOPENTENOL, 'I1', 'I3'],
+  [ISOPENTENOL, 'I3', 'I1'],
+];
+
+function select(): void {
+  const seeds = arg('seeds', '0,1,2,3,4').split(',').map(Number);
+  const names = arg('configs', Object.keys(CONFIGS).join(',')).split(',');
+  const rows: string[] = [];
+  for (const name of names) {
+    const config = CONFIGS[name];
+    if (!config) throw new RangeError(`unknown config '${name}' (have ${Object.keys(CONFIGS).join(', ')})`);
+    const logs: number[] = [];
+    const perFold: string[] = [];
+    let seconds = 0;
+    let failed = 0;
+    for (const [p, a, b] of FOLDS) {
+      const foldLogs: number[] = [];
+      for (const seed of seeds) {
+        try {
+          const { res, timing } = run(p, [p.file], [a], b, seed, config);
+          const l = logRatios(res);
+          foldLogs.push(...l);
+          seconds += timing.trainSeconds;
+          console.error(
+            JSON.stringify({
+              config: name,
+              fold: `${a}->${b}`,
+              seed,
+              geoRatio: Math.exp(mean(l)),
+              nrmse: res.scores.overallNrmse,
+              strongest: res.baselineName,
+              baselineNrmse: res.baselineScores.overallNrmse,
+            }),
+          );
+        } catch (e) {
+          // A model whose prediction fails counts as ten times worse than the baseline on every state.
+          failed++;
+          foldLogs.push(...p.states.map(() => Math.log(10)));
+          console.error(
+            JSON.stringify({ config: name, fold: `${a}->${b}`, seed, failed: (e as Error).message }),
+          );
+        }
+      }
+      logs.push(...foldLogs);
+      perFold.push(Math.exp(mean(foldLogs)).toFixed(3));
+    }
+    const runs = FOLDS.length * seeds.length;
+    rows.push(
+      `| ${name} | \`${JSON.stringify(config)}\` | ${perFold.join(' | ')} | **${Math.exp(mean(logs)).toFixed(3)}** | ${failed} | ${(seconds / Math.max(1, runs - failed)).toFixed(1)} |`,
+    );
+    console.log(rows.at(-1));
+  }
+  console.log(`\nseeds: ${seeds.join(', ')}`);
+  console.log(
+    '| name | settings | L1→L3 | L3→L1 | I1→I3 | I3→I1 | **geometric mean** | failed | train s/run |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+/** Per-state table (mean ± sd over seeds) of one protocol run with the app's defaults. */
+function table(
+  title: string,
+  p: Pathway,
+  files: string[],
+  train: string[],
+  test: string,
+  seeds: number[],
+): void {
+  const runs = seeds.map((seed) => {
+    const r = run(p, files, train, test, seed, {});
+    const res = r.res;
+    console.error(
+      JSON.stringify({
+        title,
+        seed,
+        improvementPct: res.improvementPct,
+        nrmse: res.scores.overallNrmse,
+        strongest: res.baselineName,
+        band: res.band,
+      }),
+    );
+    return r;
+  });
+  const names = runs[0]!.res.baselines.map((b) => b.name);
+  console.log(`\n### ${title}\n\nseeds ${seeds.join(', ')}; mean ± sd\n`);
+  console.log(
+    `| state | NODE nRMSE | strongest baseline nRMSE | ${names.map((n) => `${n} nRMSE`).join(' | ')} |`,
+  );
+  console.log(`|---|---|---|${names.map(() => '---').join('|')}|`);
+  const baselineNrmse = (x: (typeof runs)[number], name: string, s: string) => {
+    const b = x.res.baselines.find((y) => y.name === name);
+    return b && b.status === 'success' ? b.scores.nrmse[s]! : Number.NaN;
+  };
+  for (const s of p.states.filter((s) => runs[0]!.res.scores.nrmse[s] !== undefined)) {
+    console.log(
+      `| ${s} | ${pm(runs.map((x) => x.res.scores.nrmse[s]!))} | ${pm(runs.map((x) => x.res.baselineScores.nrmse[s]!))} | ${names.map((n) => pm(runs.map((x) => baselineNrmse(x, n, s)))).join(' | ')} |`,
+    );
+  }
+  const overall = (x: (typeof runs)[number], name: string) => {
+    const b = x.res.baselines.find((y) => y.name === name);
+    return b && b.status === 'success' ? b.scores.overallNrmse : Number.NaN;
+  };
+  console.log(
+    `| **overall (mean nRMSE)** | **${pm(runs.map((x) => x.res.scores.overallNrmse))}** | ${pm(runs.map((x) => x.res.baselineScores.overallNrmse))} | ${names.map((n) => pm(runs.map((x) => overall(x, n)))).join(' | ')} |`,
+  );
+  const imp = runs.map((x) => x.res.improvementPct);
+  console.log(
+    `\nimprovementPct against the strongest baseline, per seed: ${runs.map((x, i) => `${seeds[i]}: ${x.res.improvementPct.toFixed(1)} (${x.res.baselineName})`).join(', ')}; **mean ${pm(imp)}**`,
+  );
+  const metric = (f: (x: (typeof runs)[number]) => number) => pm(runs.map(f));
+  console.log(
+    `mean raw RMSE: NODE ${metric((x) => x.res.scores.meanRmse)}, strongest baseline ${metric((x) => x.res.baselineScores.meanRmse)}`,
+  );
+  console.log(
+    `integral metric (mean over states): NODE ${metric((x) => x.res.scores.meanIntegral)}, strongest baseline ${metric((x) => x.res.baselineScores.meanIntegral)}`,
+  );
+  if (runs[0]!.res.paperStyle) {
+    console.log(
+      `paper-style row (vs linear, integral metric): ${metric((x) => x.res.paperStyle!.aggregate.improvementPct)} %; up to (per-state maximum) ${metric((x) => x.res.paperStyle!.upTo?.improvementPct ?? Number.NaN)} %`,
+    );
+  }
+  console.log(
+    `80% band coverage of the measured points: ${metric((x) => x.res.coverage?.coverage ?? Number.NaN)}`,
+  );
+  console.log(
+    `train s/run ${metric((x) => x.timing.trainSeconds)}; inference ms/trajectory NODE ${metric((x) => x.timing.inferenceMsPerTrajectory)}; ${names.map((n) => `${n} ${metric((x) => x.timing.baselinesInferenceMsPerTrajectory[n]!)}`).join(', ')}`,
+  );
+}
+
+function final(): void {
+  const seeds = arg('seeds', '1,2,3,4,5').split(',').map(Number);
+  const only = arg('only', 'L2,I1I3,pooled').split(',');
+  if (only.includes('L2'))
+    table('Limonene: L1, L3 → L2', LIMONENE, [LIMONENE.file], ['L1', 'L3'], 'L2', seeds);
+  if (only.includes('I1I3')) {
+    table('Isopentenol: I1 → I3', ISOPENTENOL, [ISOPENTENOL.file], ['I1'], 'I3', seeds);
+    table('Isopentenol: I3 → I1', ISOPENTENOL, [ISOPENTENOL.file], ['I3'], 'I1', seeds);
+  }
+  if (only.includes('pooled'))
+    table(
+      'Pooled: L1, L3, I1, I3 → L2',
+      POOLED,
+      [LIMONENE.file, ISOPENTENOL.file],
+      ['L1', 'L3', 'I1', 'I3'],
+      'L2',
+      seeds,
+    );
+}
+
+const mode = process.argv[2];
+if (mode === 'select') select();
+else if (mode === 'final') final();
+else {
+  console.error(
+    'usage: heldout-study.ts select|final [--seeds 0,1,2] [--configs a,b] [--only L2,I1I3,pooled]',
+  );
+  process.exitCode = 2;
+}
+void geo;

@@ -1,0 +1,64 @@
+import { parseNetwork } from '@kinetica/stoichiometry';
+import { parseReactions, type ReactionStructure } from './reactions';
+
+/**
+ * The built-in reaction networks of the mevalonate pathway for the S·r_θ model. One reaction per
+ * line; `@ P, Q` names the proteins whose levels multiply the rate, each with its own learned
+ * elasticity. Unmeasured intermediates are folded into the step that consumes them:
+ * acetoacetyl-CoA (AtoB, then HMGS), Mev-PP (PMK, then PMD) and GPP (GPPS, then limonene
+ * synthase); IPP and DMAPP are measured as one pool. Acetyl-CoA is fed from glucose and drained
+ * to the TCA cycle and acetate; the products leave the cell (evaporation, export).
+ */
+const UPPER = `$Glucose -> Acetyl-CoA
+3 Acetyl-CoA -> HMG-CoA @ AtoB, HMGS
+HMG-CoA -> Mevalonate @ HMGR
+Mevalonate -> Mev-P @ MK
+Mev-P -> IPP/DMAPP @ PMK, PMD
+Acetyl-CoA ->
+`;
+const LIMONENE = `2 IPP/DMAPP -> Limonene @ GPPS, Limonene Synthase
+Limonene ->
+`;
+const ISOPENTENOL = `IPP/DMAPP -> Isopentenol @ NudB
+Isopentenol ->
+`;
+
+/** name → network text (the reaction-file syntax of `kinetica train --reactions`). */
+export const BUILT_IN_NETWORKS: Readonly<Record<string, string>> = {
+  'mevalonate-limonene': UPPER + LIMONENE,
+  'mevalonate-isopentenol': UPPER + ISOPENTENOL,
+  // Both sinks: pooled limonene and isopentenol strains share the upper pathway.
+  'mevalonate-pooled': UPPER + LIMONENE + ISOPENTENOL,
+};
+
+/** The species and proteins a network names (boundary species `$X` excepted). */
+function namesOf(text: string): { species: string[]; proteins: string[] } {
+  const proteins = new Set<string>();
+  const bare = text
+    .split('\n')
+    .map((line) => {
+      const at = line.indexOf('@');
+      if (at < 0) return line;
+      for (const p of line.slice(at + 1).split(',')) proteins.add(p.trim());
+      return line.slice(0, at);
+    })
+    .join('\n');
+  return { species: parseNetwork(bare).species, proteins: [...proteins] };
+}
+
+/**
+ * The built-in network for these states and controls: the one whose species are exactly the
+ * states and whose proteins are all among the controls, or null (then the model is an MLP).
+ */
+export function defaultStructure(
+  states: readonly string[],
+  controls: readonly string[],
+): { name: string; structure: ReactionStructure } | null {
+  for (const [name, text] of Object.entries(BUILT_IN_NETWORKS)) {
+    const { species, proteins } = namesOf(text);
+    if (species.length !== states.length || !species.every((s) => states.includes(s))) continue;
+    if (!proteins.every((p) => controls.includes(p))) continue;
+    return { name, structure: parseReactions(text, `built-in network ${name}`, states, controls) };
+  }
+  return null;
+}
