@@ -24,7 +24,13 @@ import {
   type PaperStyleRow,
   succeeded,
 } from '../report/heldout';
-import { fitNeuralOde, NEURAL_DEFAULTS, type NeuralFitOptions, type NeuralOdeFit } from './neural';
+import {
+  fitNeuralOde,
+  NETWORK_DEFAULTS,
+  NEURAL_DEFAULTS,
+  type NeuralFitOptions,
+  type NeuralOdeFit,
+} from './neural';
 import { defaultStructure } from './structure';
 
 /**
@@ -169,15 +175,20 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
  * network of the pathway the states and controls name (S·r_θ with learned elasticities and
  * Michaelis–Menten substrates), if there is one.
  */
-export function resolveStructure(spec: HeldOutSpec): Omit<NeuralFitOptions, 'seed'> & { network?: string } {
+export function resolveStructure(spec: HeldOutSpec): Omit<NeuralFitOptions, 'seed'> {
   const neural = spec.neural ?? {};
   if (neural.stoichiometry || (neural.structure ?? NEURAL_DEFAULTS.structure) !== 'auto') return neural;
   const found = defaultStructure(spec.states, spec.controls);
   if (!found) return neural;
   return {
+    hidden: NETWORK_DEFAULTS.hidden,
     ...neural,
     network: found.name,
-    stoichiometry: { ...found.structure, elasticity: 'learned', michaelisMenten: true },
+    stoichiometry: {
+      ...found.structure,
+      elasticity: NETWORK_DEFAULTS.elasticity,
+      michaelisMenten: NETWORK_DEFAULTS.michaelisMenten,
+    },
   };
 }
 
@@ -437,5 +448,5 @@ export function metricsJson(run: HeldOutRun): string {
       band: r.coverage,
     };
   }
-  return `${JSON.stringify({ test, timing: run.timing }, null, 2)}\n`;
+  return `${JSON.stringify({ ...(run.fit.model ? { model: run.fit.model } : {}), test, timing: run.timing }, null, 2)}\n`;
 }

@@ -31,6 +31,8 @@ export interface NeuralFitOptions {
    * `stoichiometry` (a reaction file) takes precedence over both.
    */
   structure?: 'auto' | 'mlp';
+  /** Name of the built-in network `stoichiometry` came from (recorded in model.json and metrics.json). */
+  network?: string;
   epochs?: number;
   method?: string;
   grad?: string;
@@ -74,6 +76,8 @@ export type ControlInputKind = 'none' | 'log';
 
 /** A fitted (or loaded) neural ODE as the held-out pipeline uses it. */
 export interface NeuralOdeFit {
+  /** What was trained: 'mlp', 'reactions' (a reaction file) or 'network:NAME' (a built-in network), and how many members. */
+  model?: { structure: string; members: number };
   /** states[j][k] on `grid`, from x0 with controls[c][k] given on the same grid (the members' median). */
   predict(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): Float64Array[];
   /** The median and the 80% band, each states[j][k] on `grid` (every fit the app trains has one). */
@@ -103,6 +107,7 @@ export interface NeuralOdeFit {
 interface NeuralFitJSON {
   format: 'kinetica-neural-fit';
   version?: 2;
+  structure?: string;
   controls: ControlTransformJSON;
   ensemble?: EnsembleJSON;
   /** Version 1. */
@@ -127,12 +132,20 @@ export const NEURAL_METHODS: readonly string[] = [
   'rodas5',
 ];
 
+/** The S·r_θ model on a built-in network, as selected by cross-validation (docs/reproduction.md). */
+export const NETWORK_DEFAULTS = {
+  hidden: [32, 32],
+  elasticity: 'learned' as const,
+  michaelisMenten: true,
+};
+
 export const NEURAL_DEFAULTS = {
-  structure: 'mlp' as 'auto' | 'mlp',
+  structure: 'auto' as 'auto' | 'mlp',
   epochs: 300,
+  /** The MLP's hidden widths (the S·r_θ rate network's are `NETWORK_DEFAULTS.hidden`). */
   hidden: [64, 64],
   activation: 'tanh' as Activation,
-  ensemble: 1,
+  ensemble: 5,
   controlTransform: 'log' as ControlInputKind,
   clampControls: false,
 };
@@ -142,7 +155,12 @@ function columns(rows: Float64Array[], n: number): Float64Array[] {
   return Array.from({ length: n }, (_, j) => Float64Array.from(rows, (r) => r[j]!));
 }
 
-function wrap(ensemble: EnsembleModel, input: ControlTransform, lossHistory: number[]): NeuralOdeFit {
+function wrap(
+  ensemble: EnsembleModel,
+  input: ControlTransform,
+  lossHistory: number[],
+  structure: string,
+): NeuralOdeFit {
   const n = ensemble.nStates;
   const series = (controls: Float64Array[], grid: Float64Array) => ({
     times: grid,
@@ -150,9 +168,11 @@ function wrap(ensemble: EnsembleModel, input: ControlTransform, lossHistory: num
   });
   return {
     lossHistory,
+    model: { structure, members: ensemble.members.length },
     toJSON: (): NeuralFitJSON => ({
       format: 'kinetica-neural-fit',
       version: 2,
+      structure,
       controls: input.toJSON(),
       ensemble: ensemble.toJSON(),
     }),
@@ -231,7 +251,12 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
       });
     },
   });
-  return wrap(model, input, lossHistory);
+  const structure = options.stoichiometry
+    ? options.network
+      ? `network:${options.network}`
+      : 'reactions'
+    : 'mlp';
+  return wrap(model, input, lossHistory, structure);
 }
 
 export function loadNeuralOde(json: unknown): NeuralOdeFit {
@@ -242,10 +267,11 @@ export function loadNeuralOde(json: unknown): NeuralOdeFit {
       new EnsembleModel([model], new Float64Array(model.node.nStates)),
       ControlTransform.identity(model.node.nControls),
       [],
+      model.node.stoichiometry ? 'reactions' : 'mlp',
     );
   }
   const input = new ControlTransform(obj.controls ?? { log: [], range: null });
-  if (obj.ensemble) return wrap(loadEnsemble(obj.ensemble), input, []);
+  if (obj.ensemble) return wrap(loadEnsemble(obj.ensemble), input, [], obj.structure ?? 'mlp');
   if (!Array.isArray(obj.members) || obj.members.length === 0)
     throw new TypeError('model.json: the neural fit has no members');
   const members = obj.members.map((m) => loadModel(m));
@@ -253,5 +279,6 @@ export function loadNeuralOde(json: unknown): NeuralOdeFit {
     new EnsembleModel(members, new Float64Array(members[0]!.node.nStates), { predict: obj.predict ?? {} }),
     input,
     [],
+    members[0]!.node.stoichiometry ? 'reactions' : 'mlp',
   );
 }
