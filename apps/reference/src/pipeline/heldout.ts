@@ -32,6 +32,7 @@ import {
   type NeuralOdeFit,
 } from './neural';
 import { defaultStructure } from './structure';
+import { selectByCrossValidation, type StructureSelection } from './structure-selection';
 
 /**
  * The held-out strain protocol of ../shared/API.md, end to end: interpolate every group onto one
@@ -161,34 +162,58 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
   const trainTraj = trainingOnGrid(spec, grid);
   const trainScale = spec.states.map((_, j) => pooledStd(trainTraj.map((tr) => tr.states[j]!)));
   const start = performance.now();
-  const fit = fitNeuralOde(trainTraj, {
-    ...resolveStructure(spec),
-    seed: spec.seed ?? 0,
-    onProgress: spec.onProgress,
-  });
+  const { options, selection } = resolveStructure(spec, trainTraj);
+  const fit = fitNeuralOde(trainTraj, { ...options, seed: spec.seed ?? 0, onProgress: spec.onProgress });
+  if (selection && fit.model) fit.model = { ...fit.model, selection };
   const trainSeconds = (performance.now() - start) / 1000;
   return evaluateHeldOut(spec, fit, grid, trainScale, trainSeconds);
 }
 
 /**
- * The neural options with the structure resolved: with 'auto' and no reaction file, the built-in
- * network of the pathway the states and controls name (S·r_θ with learned elasticities and
- * Michaelis–Menten substrates), if there is one.
+ * The neural options with the structure resolved. With 'auto' and no reaction file, when the
+ * states and controls name a pathway with a built-in network, the S·r_θ model on that network
+ * (learned elasticities, Michaelis–Menten substrates) and the MLP are compared by
+ * cross-validation over the training groups (`selectByCrossValidation`; with a single training
+ * group, the network is taken) and the better one is trained. With two or more training groups
+ * the same cross-validation (of the one candidate otherwise) gives the held-out error per state
+ * that calibrates the ensemble's band (`residualScale`).
  */
-export function resolveStructure(spec: HeldOutSpec): Omit<NeuralFitOptions, 'seed'> {
+export function resolveStructure(
+  spec: HeldOutSpec,
+  training: GridTrajectory[],
+): { options: Omit<NeuralFitOptions, 'seed'>; selection?: StructureSelection } {
   const neural = spec.neural ?? {};
-  if (neural.stoichiometry || (neural.structure ?? NEURAL_DEFAULTS.structure) !== 'auto') return neural;
-  const found = defaultStructure(spec.states, spec.controls);
-  if (!found) return neural;
+  const found =
+    neural.stoichiometry || (neural.structure ?? NEURAL_DEFAULTS.structure) !== 'auto'
+      ? null
+      : defaultStructure(spec.states, spec.controls);
+  const candidates: Record<string, Omit<NeuralFitOptions, 'seed'>> = {};
+  if (found) {
+    candidates[`network:${found.name}`] = {
+      hidden: NETWORK_DEFAULTS.hidden,
+      ...neural,
+      network: found.name,
+      stoichiometry: {
+        ...found.structure,
+        elasticity: NETWORK_DEFAULTS.elasticity,
+        elasticityInit: NETWORK_DEFAULTS.elasticityInit,
+        michaelisMenten: NETWORK_DEFAULTS.michaelisMenten,
+      },
+    };
+  }
+  candidates[neural.stoichiometry ? 'reactions' : 'mlp'] = neural;
+  const first = Object.values(candidates)[0]!;
+  // Cross-validation over the training groups chooses the structure and calibrates the band.
+  if (training.length < 2) return { options: first };
+  const measured = spec.train.map((name) =>
+    measuredStates(spec.dataset, groupByName(spec.dataset, name), spec.states),
+  );
+  const selection = selectByCrossValidation(candidates, training, measured, spec.seed ?? 0, (m) =>
+    spec.onProgress?.(m, 0),
+  );
   return {
-    hidden: NETWORK_DEFAULTS.hidden,
-    ...neural,
-    network: found.name,
-    stoichiometry: {
-      ...found.structure,
-      elasticity: NETWORK_DEFAULTS.elasticity,
-      michaelisMenten: NETWORK_DEFAULTS.michaelisMenten,
-    },
+    options: { ...candidates[selection.chosen]!, residualScale: selection.heldOutRmse },
+    selection,
   };
 }
 
@@ -212,23 +237,41 @@ export function evaluateHeldOut(
 ): HeldOutRun {
   const { dataset, states, controls } = spec;
   const seed = spec.seed ?? 0;
-  // The baselines regress each state's derivative on complete rows: with pooled tables, they fit
-  // on the training groups that measure every state.
-  const trainTraj = trainingOnGrid(spec, grid).filter(complete);
-  const panel: Fitted[] = (spec.baselines ?? DEFAULT_BASELINES).map((b) => {
-    try {
-      if (trainTraj.length === 0) throw new Error('no training group measures every state');
-      return { name: b.name, model: b.fit(trainTraj, seed) };
-    } catch (err) {
-      return { name: b.name, message: `fit failed: ${messageOf(err)}` };
-    }
-  });
+  const training = trainingOnGrid(spec, grid);
+  // A test group is scored on the states it measures (with pooled tables of other pathways, a
+  // strain lacks the other pathway's product). The baselines regress each of those states'
+  // derivatives on complete rows: they fit on the training groups that measure all of them.
+  const panels = new Map<string, Fitted[]>();
+  const panelFor = (scored: number[]): Fitted[] => {
+    const key = scored.join(',');
+    const cached = panels.get(key);
+    if (cached) return cached;
+    const trainTraj = training
+      .map((tr) => ({ ...tr, states: scored.map((j) => tr.states[j]!) }))
+      .filter(complete);
+    const panel = (spec.baselines ?? DEFAULT_BASELINES).map((b): Fitted => {
+      try {
+        if (trainTraj.length === 0)
+          throw new Error('no training group measures every state of the test group');
+        return { name: b.name, model: b.fit(trainTraj, seed) };
+      } catch (err) {
+        return { name: b.name, message: `fit failed: ${messageOf(err)}` };
+      }
+    });
+    panels.set(key, panel);
+    return panel;
+  };
+  const pick = <T>(v: readonly T[], scored: number[]) => scored.map((j) => v[j]!);
   const results: HeldOutResult[] = [];
   let nodeMs = 0;
   for (const name of spec.test) {
     const g = groupByName(dataset, name);
-    const traj = groupOnGrid(dataset, g, states, controls, grid);
-    const x0 = traj.states.map((s) => s[0]!);
+    const traj = groupOnGrid(dataset, g, states, controls, grid, true);
+    const scored = states.map((_, j) => j).filter((j) => !Number.isNaN(traj.states[j]![0]!));
+    if (scored.length === 0)
+      throw new InputError(`test group '${name}' measures none of the states`, dataset.file);
+    // A state the test group never measured (another pathway's product) starts at zero.
+    const x0 = traj.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!));
     const predictNode = () =>
       fit.predictBand ? fit.predictBand(x0, traj.controls, grid) : fit.predict(x0, traj.controls, grid);
     let node: ReturnType<typeof predictNode>;
@@ -241,18 +284,24 @@ export function evaluateHeldOut(
       );
     }
     nodeMs += medianMs(predictNode);
-    const measured = measuredStates(dataset, g, states);
-    const score = (curves: Float64Array[]) => scorePrediction(measured, grid, curves, trainScale);
-    const baselines = panel.map((b) => runBaseline(b, x0, grid, traj.controls, score));
-    const band = Array.isArray(node) ? undefined : { lower: node.lower, upper: node.upper };
-    const predicted = Array.isArray(node) ? node : node.median;
+    const names = pick(states, scored);
+    const measured = measuredStates(dataset, g, names);
+    const scale = pick(trainScale, scored);
+    const score = (curves: Float64Array[]) => scorePrediction(measured, grid, curves, scale);
+    const baselines = panelFor(scored).map((b) =>
+      runBaseline(b, pick(x0, scored), grid, traj.controls, score),
+    );
+    const band = Array.isArray(node)
+      ? undefined
+      : { lower: pick(node.lower, scored), upper: pick(node.upper, scored) };
+    const predicted = pick(Array.isArray(node) ? node : node.median, scored);
     const coverage: BandCoverage | null = band
       ? bandCoverage(measured, grid, band.lower, band.upper, BAND_LEVEL)
       : null;
     const scores = score(predicted);
     results.push({
       group: name,
-      stateNames: states,
+      stateNames: names,
       grid,
       measured,
       predicted,
@@ -260,7 +309,7 @@ export function evaluateHeldOut(
       baselines,
       ...(band ? { band } : {}),
       coverage,
-      ...compareWithPanel(scores, baselines, states, grid.length),
+      ...compareWithPanel(scores, baselines, names, grid.length),
     });
   }
   const nTest = Math.max(1, spec.test.length);

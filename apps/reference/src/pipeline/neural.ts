@@ -17,6 +17,7 @@ import {
 import type { ParametricField } from '@kinetica/diagnostics';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { learnedField } from './learned-field';
+import type { StructureSelection } from './structure-selection';
 
 /**
  * Settings of the neural ODE the app trains. The defaults are the ones chosen by
@@ -33,6 +34,11 @@ export interface NeuralFitOptions {
   structure?: 'auto' | 'mlp';
   /** Name of the built-in network `stoichiometry` came from (recorded in model.json and metrics.json). */
   network?: string;
+  /**
+   * The band's noise scale per state (default: the members' training RMSE): the app passes the
+   * held-out RMSE of its cross-validation over the training groups. NaN entries keep the default.
+   */
+  residualScale?: readonly number[];
   epochs?: number;
   method?: string;
   grad?: string;
@@ -77,7 +83,7 @@ export type ControlInputKind = 'none' | 'log';
 /** A fitted (or loaded) neural ODE as the held-out pipeline uses it. */
 export interface NeuralOdeFit {
   /** What was trained: 'mlp', 'reactions' (a reaction file) or 'network:NAME' (a built-in network), and how many members. */
-  model?: { structure: string; members: number };
+  model?: { structure: string; members: number; selection?: StructureSelection };
   /** states[j][k] on `grid`, from x0 with controls[c][k] given on the same grid (the members' median). */
   predict(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): Float64Array[];
   /** The median and the 80% band, each states[j][k] on `grid` (every fit the app trains has one). */
@@ -136,6 +142,7 @@ export const NEURAL_METHODS: readonly string[] = [
 export const NETWORK_DEFAULTS = {
   hidden: [32, 32],
   elasticity: 'learned' as const,
+  elasticityInit: 0.75,
   michaelisMenten: true,
 };
 
@@ -251,12 +258,22 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
       });
     },
   });
+  const calibrated = options.residualScale
+    ? new EnsembleModel(
+        model.members,
+        model.residualScale.map((r, j) => {
+          const v = options.residualScale![j]!;
+          return Number.isFinite(v) && v >= 0 ? v : r;
+        }),
+        { level: model.level, nonnegative: model.nonnegative, predict: model.predictOptions },
+      )
+    : model;
   const structure = options.stoichiometry
     ? options.network
       ? `network:${options.network}`
       : 'reactions'
     : 'mlp';
-  return wrap(model, input, lossHistory, structure);
+  return wrap(calibrated, input, lossHistory, structure);
 }
 
 export function loadNeuralOde(json: unknown): NeuralOdeFit {
