@@ -40,14 +40,17 @@ describe('kinetica train: ensembles, pooled tables, autonomous models', () => {
     const again = join(dir, 'ens-predict');
     const p = runCli(['predict', '--model', join(out, 'model.json'), '--data', data, '--out', again]);
     expect(p.code).toBe(0);
-    expect(readFileSync(join(again, 'predictions.csv'), 'utf8')).toBe(readFileSync(join(out, 'predictions.csv'), 'utf8'));
+    expect(readFileSync(join(again, 'predictions.csv'), 'utf8')).toBe(
+      readFileSync(join(out, 'predictions.csv'), 'utf8'),
+    );
   });
 
   it('pools a second table whose strains lack a state (masked in the loss)', () => {
     // The second table measures A only and has its own strains; B is missing from its header.
     const other = join(dir, 'other.csv');
     const lines = ['Strain,Hour,A,P,Q'];
-    for (const t of [0, 2, 4, 8, 16, 24]) lines.push(`H1,${t},${(0.9 * Math.exp(-0.05 * t) + 0.1).toFixed(5)},${1 + 0.01 * t},2`);
+    for (const t of [0, 2, 4, 8, 16, 24])
+      lines.push(`H1,${t},${(0.9 * Math.exp(-0.05 * t) + 0.1).toFixed(5)},${1 + 0.01 * t},2`);
     writeFileSync(other, `${lines.join('\n')}\n`);
     const out = join(dir, 'pooled');
     const args = smallTrainArgs(data, out, { epochs: '30', ensemble: '1', train: 'G1,G2,H1' });

@@ -37,7 +37,7 @@ describe('reaction files for the S·r_θ model', () => {
     expect(t.stderr).toBe('');
     expect(t.code).toBe(0);
     const model = JSON.parse(readFileSync(join(run, 'model.json'), 'utf8'));
-    expect(model.neural.members[0].spec.stoichiometry.S).toEqual([
+    expect(model.neural.ensemble.members[0].spec.stoichiometry.S).toEqual([
       [1, -1, 0],
       [0, 1, -1],
     ]);

@@ -101,15 +101,19 @@ function knockoutModelFile(o: ParsedArgs['options'], enzyme: string, factor: num
     strain: o.strain as string | undefined,
     training: 'optional',
   });
-  const field: ParametricField = s.fit.field(s.onGrid.controls, s.grid);
   const t0 = s.grid[0]!;
   const t1 = s.grid[s.grid.length - 1]!;
-  const cmp = compareIntervention(field, [intervention(index, factor)], {
-    y0: s.onGrid.states.map((c) => c[0]!),
-    tspan: [t0, t1],
-    saveAt: s.grid,
-    method,
+  // Each member simulates the intervention; like `predict`, the result is the members' median.
+  const runs = Array.from({ length: s.fit.members }, (_, m) => {
+    const field: ParametricField = s.fit.field(s.onGrid.controls, s.grid, m);
+    return compareIntervention(field, [intervention(index, factor)], {
+      y0: s.onGrid.states.map((c) => c[0]!),
+      tspan: [t0, t1],
+      saveAt: s.grid,
+      method,
+    });
   });
+  const cmp = medianComparison(runs, s.fit.nonnegative);
   // A network only knows the enzyme levels it was trained on; a knockout usually leaves them.
   const levels = curveRange([s.onGrid.controls[index]!.map((u) => factor * u)]);
   const trained = s.training ? curveRange(s.training.map((tr) => tr.controls[index]!)) : undefined;
@@ -139,6 +143,29 @@ function knockoutModelFile(o: ParsedArgs['options'], enzyme: string, factor: num
 }
 
 const fmt = (v: number) => v.toPrecision(3);
+
+/**
+ * The members' median final states, clipped at zero like `predict` for a non-negative model
+ * (trajectories are the first member's; the first failure, if any member failed).
+ */
+function medianComparison(runs: InterventionComparison[], nonnegative: boolean): InterventionComparison {
+  const failedRun = runs.find((r) => r.status !== 'success');
+  if (failedRun) return failedRun;
+  const median = (pick: (r: InterventionComparison) => Float64Array) =>
+    pick(runs[0]!).map((_, i) => {
+      const v = runs.map((r) => pick(r)[i]!).sort((a, b) => a - b);
+      const h = v.length >> 1;
+      const m = v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+      return nonnegative && m < 0 ? 0 : m;
+    });
+  const baseline = median((r) => r.final.baseline);
+  const perturbed = median((r) => r.final.perturbed);
+  const change = perturbed.map((p, i) => p - baseline[i]!);
+  return {
+    ...runs[0]!,
+    final: { baseline, perturbed, change, relativeChange: change.map((c, i) => c / Math.abs(baseline[i]!)) },
+  };
+}
 
 /** The final states side by side, as one JSON line or a table on the terminal. */
 function report(

@@ -94,8 +94,15 @@ export interface NeuralOdeFit {
   ): { median: Float64Array[]; lower: Float64Array[]; upper: Float64Array[] };
   lossHistory: number[];
   toJSON(): unknown;
-  /** The learned vector field driven by one strain's controls (given on `grid`), for the diagnostics. */
-  field(controls: readonly Float64Array[], grid: Float64Array): ParametricField;
+  /**
+   * The learned vector field driven by one strain's controls (given on `grid`), for the
+   * diagnostics: the members' mean field, or one member's.
+   */
+  field(controls: readonly Float64Array[], grid: Float64Array, member?: number): ParametricField;
+  /** Number of ensemble members. */
+  members: number;
+  /** Whether predictions are clipped at zero (non-negative training data). */
+  nonnegative: boolean;
   /**
    * Controls as the network reads them (log(1 + u) where the model was trained that way), before
    * any clamping to the training range: the space in which a strain's enzyme levels are compared
@@ -183,7 +190,15 @@ function wrap(
       controls: input.toJSON(),
       ensemble: ensemble.toJSON(),
     }),
-    field: (controls, grid) => learnedField(ensemble.members, (i, u) => input.apply(i, u), controls, grid),
+    members: ensemble.members.length,
+    nonnegative: ensemble.nonnegative,
+    field: (controls, grid, member) =>
+      learnedField(
+        member === undefined ? ensemble.members : [ensemble.members[member]!],
+        (i, u) => input.apply(i, u),
+        controls,
+        grid,
+      ),
     networkControls: (controls) => controls.map((c, i) => c.map((u) => input.unclamped(i, u))),
     predict: (x0, controls, grid) => columns(ensemble.predict(x0, series(controls, grid), grid), n),
     predictBand(x0, controls, grid) {
