@@ -1,12 +1,10 @@
-import { linspace } from '@kinetica/omics-io';
 import { parseArgs, required } from '../io/args';
 import { writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { checkSelection, loadSelection } from '../pipeline/data';
 import { evaluateHeldOut, metricsJson } from '../pipeline/heldout';
-import { readModelFile } from '../pipeline/model-file';
-import { loadNeuralOde } from '../pipeline/neural';
+import { loadModelFile } from '../pipeline/model-file';
 import { predictionsCsv } from '../report/heldout';
 import type { Command } from './registry';
 
@@ -26,7 +24,7 @@ export const predictCommand: Command = {
   },
   async run(argv) {
     const { options: o } = parseArgs('predict', argv, options);
-    const model = readModelFile(required('predict', o, 'model'));
+    const { model, fit, grid } = loadModelFile(required('predict', o, 'model'));
     const out: string = required('predict', o, 'out');
     const test = (o.test as string[] | undefined) ?? model.test;
     const sel = {
@@ -40,8 +38,6 @@ export const predictCommand: Command = {
     };
     checkSelection('predict', sel);
     const dataset = loadSelection(sel);
-    const fit = loadNeuralOde(model.neural);
-    const grid = linspace(model.grid.t0, model.grid.t1, model.grid.points);
     const run = evaluateHeldOut(
       { dataset, states: sel.states, controls: sel.controls, train: sel.train, test, seed: model.seed },
       fit,

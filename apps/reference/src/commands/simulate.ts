@@ -12,6 +12,7 @@ import { writeFileAtomicSync } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
 import { info } from '../io/progress';
 import { TYPICAL_ENZYMES, TYPICAL_X0 } from '../pipeline/limonene-field';
+import { checkSettingsVariables, readSettingsFile } from '../pipeline/sbml-settings';
 import type { Command } from './registry';
 
 const options = {
@@ -79,10 +80,12 @@ export const simulateCommand: Command = {
     if (o.sbml !== undefined) {
       if (o.settings === undefined) throw new CliError('kinetica simulate: --sbml needs --settings');
       const sbml = readText(o.sbml as string, 'SBML');
-      const settings = readText(o.settings as string, 'settings');
+      // The settings file is checked on its own (its problems name its lines), then its variables against the model.
+      const settings = readSettingsFile(o.settings as string);
+      checkSettingsVariables(settings, sbml, o.sbml as string);
       let sim: ReturnType<typeof simulateSbml>;
       try {
-        sim = simulateSbml(sbml, settings, method ? { method } : {});
+        sim = simulateSbml(sbml, settings.settings, method ? { method } : {});
       } catch (err) {
         // Unsupported constructs and malformed documents are problems of the input file.
         if (err instanceof Error && !(err instanceof CliError))

@@ -1,10 +1,10 @@
-import { type Dataset, datasetFromJSON, findGroup, type Group, linspace } from '@kinetica/omics-io';
+import { type Dataset, datasetFromJSON, findGroup, type Group } from '@kinetica/omics-io';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { CliError, InputError } from '../io/errors';
 import { loadSelection } from './data';
 import { groupOnGrid } from './heldout';
-import { type ModelFile, readModelFile } from './model-file';
-import { loadNeuralOde, type NeuralOdeFit } from './neural';
+import { loadModelFile, type ModelFile } from './model-file';
+import type { NeuralOdeFit } from './neural';
 
 /**
  * A model written by `kinetica train` and one strain of a table, on the model's grid: what
@@ -38,7 +38,7 @@ export interface LearnedStrainRequest {
 }
 
 export function loadLearnedStrain(req: LearnedStrainRequest): LearnedStrain {
-  const model = readModelFile(req.modelPath);
+  const { model, fit, grid } = loadModelFile(req.modelPath);
   const strainName = req.strain ?? model.test[0];
   if (strainName === undefined)
     throw new CliError(
@@ -53,15 +53,8 @@ export function loadLearnedStrain(req: LearnedStrainRequest): LearnedStrain {
     train: [],
     test: [strainName],
   });
-  const grid = linspace(model.grid.t0, model.grid.t1, model.grid.points);
   const strain = findGroup(dataset, strainName);
   const onGrid = groupOnGrid(dataset, strain, model.states, model.controls, grid);
-  let fit: NeuralOdeFit;
-  try {
-    fit = loadNeuralOde(model.neural);
-  } catch (err) {
-    throw new InputError(`the neural fit cannot be loaded (${(err as Error).message})`, req.modelPath);
-  }
   const result: LearnedStrain = { modelPath: req.modelPath, model, fit, grid, dataset, strain, onGrid };
   if (req.training === undefined) return result;
   // Stored measurements first; a model file written before they were stored needs them in --data.

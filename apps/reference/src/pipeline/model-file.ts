@@ -1,14 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   type Dataset,
   type DatasetJSON,
   datasetToJSON,
   selectFeatures,
+  linspace,
   selectGroups,
 } from '@kinetica/omics-io';
 import { InputError } from '../io/errors';
 import type { TableSelection } from './data';
 import type { HeldOutRun } from './heldout';
+import { MAX_MODEL_FILE_BYTES } from './limits';
+import { checkModelFile, ModelFileProblem } from './model-schema';
+import { loadNeuralOde, type NeuralOdeFit } from './neural';
 
 export const MODEL_FORMAT = 'kinetica-heldout-model/1';
 
@@ -60,20 +64,83 @@ export function modelJson(run: HeldOutRun, sel: TableSelection, seed: number, da
   return `${JSON.stringify(file)}\n`;
 }
 
+/**
+ * Read and check a model file: JSON within MAX_MODEL_FILE_BYTES that passes the schema of
+ * model-schema.ts. Any problem is an InputError `FILE: <json path>: problem` (exit 3).
+ */
 export function readModelFile(path: string): ModelFile {
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_MODEL_FILE_BYTES)
+      throw new InputError(
+        `the model file has ${size.toLocaleString('en-US')} bytes, more than the limit of ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')}`,
+        path,
+      );
     text = readFileSync(path, 'utf8');
-  } catch {
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError('cannot read the model file (does it exist?)', path);
   }
-  let json: ModelFile;
+  let json: unknown;
   try {
-    json = JSON.parse(text) as ModelFile;
+    json = JSON.parse(text);
   } catch (e) {
     throw new InputError(`not valid JSON (${(e as Error).message})`, path);
   }
-  if (json?.format !== MODEL_FORMAT)
-    throw new InputError(`not a kinetica model file (format ${JSON.stringify(json?.format)})`, path);
-  return json;
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== MODEL_FORMAT)
+    throw new InputError(`not a kinetica model file (format ${JSON.stringify(format) ?? 'missing'})`, path);
+  try {
+    return checkModelFile(json, MODEL_FORMAT) as ModelFile;
+  } catch (err) {
+    if (err instanceof ModelFileProblem) throw new InputError(err.message, path);
+    throw err;
+  }
+}
+
+/** A checked model file, its neural fit and its grid: what `predict`, `diagnose` and `knockout` start from. */
+export interface LoadedModel {
+  model: ModelFile;
+  fit: NeuralOdeFit;
+  grid: Float64Array;
+}
+
+/**
+ * Read, check and build a model file. Building the networks, and any prediction that fails for
+ * the file's weights (a solve that diverges), is reported against the file, never as a crash.
+ */
+export function loadModelFile(path: string): LoadedModel {
+  const model = readModelFile(path);
+  const fail = (err: unknown, what: string): never => {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${what} (${(err as Error).message})`, path);
+  };
+  let fit: NeuralOdeFit;
+  try {
+    fit = loadNeuralOde(model.neural);
+  } catch (err) {
+    return fail(err, 'neural: the neural fit cannot be loaded');
+  }
+  const guarded: NeuralOdeFit = {
+    ...fit,
+    predict(x0, controls, grid) {
+      try {
+        return fit.predict(x0, controls, grid);
+      } catch (err) {
+        return fail(err, "the model's prediction failed");
+      }
+    },
+  };
+  if (fit.predictBand) {
+    const band = fit.predictBand;
+    guarded.predictBand = (x0, controls, grid) => {
+      try {
+        return band(x0, controls, grid);
+      } catch (err) {
+        return fail(err, "the model's prediction failed");
+      }
+    };
+  }
+  return { model, fit: guarded, grid: linspace(model.grid.t0, model.grid.t1, model.grid.points) };
 }

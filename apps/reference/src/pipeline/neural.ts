@@ -16,7 +16,9 @@ import {
 } from '@kinetica/autodiff-ode';
 import type { ParametricField } from '@kinetica/diagnostics';
 import type { GridTrajectory } from '../baseline/costello-martin';
+import { CliError } from '../io/errors';
 import { learnedField } from './learned-field';
+import { modelSizeProblem } from './limits';
 import type { StructureSelection } from './structure-selection';
 
 /**
@@ -220,6 +222,24 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
   if (!Number.isInteger(members) || members < 1)
     throw new RangeError(`ensemble must be a positive integer; got ${members}`);
+  // Refuse shapes that cannot fit in memory before anything is allocated (README "Limits").
+  const hidden = options.hidden ?? NEURAL_DEFAULTS.hidden;
+  const first = train[0];
+  if (first) {
+    const nStates = first.states.length;
+    const reactions = options.stoichiometry?.S[0]?.length ?? 0;
+    const tooBig = modelSizeProblem(
+      {
+        inputs: nStates + first.controls.length,
+        hidden,
+        outputs: reactions > 0 ? reactions : 2 * nStates,
+      },
+      members,
+      first.t.length,
+      true,
+    );
+    if (tooBig) throw new CliError(`--hidden: ${tooBig}`);
+  }
   let member = 0;
   const progress = (epoch: number, total: number, loss: number) =>
     options.onProgress?.(
@@ -246,7 +266,7 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   const lossHistory = new Array<number>(epochs).fill(0);
   const { model } = trainEnsemble({
     trajectories,
-    hidden: options.hidden ?? NEURAL_DEFAULTS.hidden,
+    hidden,
     activation: options.activation ?? NEURAL_DEFAULTS.activation,
     method: method as FusedMethod,
     grad,
