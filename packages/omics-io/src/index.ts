@@ -30,4 +30,4 @@ export { type SavgolMode, type SavgolOptions, savgolFilter } from './smoothing/s
 export { type GroupSplit, holdoutSplit, kFoldSplits } from './splits/group-split';
 export { DEFAULT_MISSING } from './table/cells';
 export { type ParsedHeader, parseHeader } from './table/units';
-export type { Delimiter } from './text/csv-tokenizer';
+export { type Delimiter, MAX_CELL_CHARS, MAX_RECORD_CHARS } from './text/csv-tokenizer';

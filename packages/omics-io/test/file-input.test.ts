@@ -54,13 +54,16 @@ describe('reading files', () => {
       [new Uint8Array([...enc('Strain,Hour,x\nÄÖ,'), 0, 1]), '2:4: binary file: NUL byte at byte offset 19'],
       [
         new Uint8Array([...enc('Strain,Hour\n🧪,'), 0xc3, 0x28]),
-        '2:4: not UTF-8 text: invalid byte 0x28 at byte offset 18',
+        '2:4: not UTF-8 text: invalid byte 0xC3 at byte offset 17 (not followed by its continuation bytes: Latin-1 or Windows-1252 text?)',
       ],
       [
         new Uint8Array([...enc('Strain,Hour\nA,'), 0xe2, 0x82]),
         '2:3: not UTF-8 text: truncated character at byte offset 14',
       ],
-      [new Uint8Array([0xed, 0xa0, 0x80]), '1:1: not UTF-8 text: invalid byte 0xA0 at byte offset 1'],
+      [
+        new Uint8Array([0xed, 0xa0, 0x80]),
+        '1:1: not UTF-8 text: invalid byte 0xED at byte offset 0 (not followed by its continuation bytes: Latin-1 or Windows-1252 text?)',
+      ],
       [
         new Uint8Array([0xff, 0xfe, 0x53, 0x00]),
         '1:1: binary file: this looks like UTF-16 text; save it as UTF-8',

@@ -8,6 +8,7 @@ export type OmicsIOErrorCode =
   | 'unterminated-quote'
   | 'bad-quote'
   | 'row-length'
+  | 'too-long'
   | 'unknown-column'
   | 'duplicate-column'
   | 'missing-group'

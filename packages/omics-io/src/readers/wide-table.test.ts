@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../dataset/types';
 import { OmicsIOError } from '../errors/omics-io-error';
+import { MAX_CELL_CHARS, MAX_RECORD_CHARS } from '../text/csv-tokenizer';
 import { parseWideCsv, readWideTable, type WideTableOptions } from './wide-table';
 
 const opts: WideTableOptions = { file: 'w.csv', groupColumn: 'Strain', timeColumn: 'Hour' };
@@ -192,6 +193,34 @@ describe('readWideTable (streams)', () => {
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0]);
     await expect(readWideTable(zip, opts)).rejects.toThrow(
       'w.csv:1:1: binary file: this looks like a zip archive (an .xlsx workbook?); export the sheet as CSV',
+    );
+  });
+});
+
+describe('parseWideCsv: limits and byte-level errors name the right place', () => {
+  it('refuses a cell longer than MAX_CELL_CHARS at the cell, instead of running out of string length', () => {
+    const text = `Strain,Hour,x\nA,0,${'9'.repeat(MAX_CELL_CHARS + 1)}\n`;
+    expect(() => parseWideCsv(text, { file: 'w.csv', timeColumn: 'Hour', groupColumn: 'Strain' })).toThrow(
+      /^w\.csv:2:5: cell longer than 1,048,576 characters/,
+    );
+  });
+
+  it('refuses a row longer than MAX_RECORD_CHARS while reading a file in chunks', async () => {
+    const cells = Array.from({ length: (MAX_RECORD_CHARS >> 20) + 2 }, () => 'y'.repeat(1 << 20)).join(',');
+    const chunks = (async function* () {
+      yield 'Strain,Hour,x\nA,0,';
+      for (let k = 0; k < cells.length; k += 1 << 16) yield cells.slice(k, k + (1 << 16));
+    })();
+    await expect(
+      readWideTable(chunks, { file: 'w.csv', timeColumn: 'Hour', groupColumn: 'Strain' }),
+    ).rejects.toThrow(/^w\.csv:2:\d+: row longer than 16,777,216 characters/);
+  });
+
+  it('names the lead byte of a broken multi-byte character (0xE9 before a comma), not the comma', async () => {
+    const utf8 = (t: string) => [...new TextEncoder().encode(t)];
+    const bad = new Uint8Array([...utf8('Strain,Hour,A'), 0xe9, ...utf8(',B\nA,0,1\n')]);
+    await expect(readWideTable(bad, opts)).rejects.toThrow(
+      /^w\.csv:1:14: not UTF-8 text: invalid byte 0xE9 at byte offset 13 \(not followed by its continuation bytes/,
     );
   });
 });

@@ -33,6 +33,11 @@ const CLOSED = 4;
 
 const CANDIDATES: readonly Delimiter[] = [',', '\t', ';', '|'];
 
+/** Longest cell, in characters (UTF-16 units): 1 MiB. A longer one is refused ('too-long'). */
+export const MAX_CELL_CHARS = 1 << 20;
+/** Longest record (row), in characters: 16 MiB. Keeps a file of one endless line from exhausting memory. */
+export const MAX_RECORD_CHARS = 1 << 24;
+
 /**
  * Incremental RFC 4180 tokenizer: quoted cells (with `""` escapes and embedded newlines), CRLF,
  * LF or lone-CR line ends, blank lines skipped. Text arrives in chunks of any size (a chunk may
@@ -51,6 +56,7 @@ export class CsvTokenizer {
   private afterCR = false;
   private fieldLine = 1;
   private fieldColumn = 1;
+  private recordChars = 0;
   private readonly row: CsvRow = { fields: [], lines: [], columns: [], endLine: 1, endColumn: 1 };
 
   constructor(
@@ -64,6 +70,7 @@ export class CsvTokenizer {
   push(chunk: string): void {
     if (this.delimiterCode < 0) {
       this.pendingHead += chunk;
+      if (this.pendingHead.length > MAX_RECORD_CHARS) this.tooLong('header line', MAX_RECORD_CHARS, 1, 1);
       const detected = detectDelimiter(this.pendingHead, false);
       if (detected === undefined) return;
       this.delimiterCode = detected.charCodeAt(0);
@@ -239,7 +246,10 @@ export class CsvTokenizer {
       lineStart = base + i + 1;
       i++;
     }
-    if (state === UNQUOTED || state === QUOTED) this.buf += s.slice(segStart, n);
+    if (state === UNQUOTED || state === QUOTED) {
+      this.buf += s.slice(segStart, n);
+      if (this.buf.length > MAX_CELL_CHARS) this.tooLong('cell', MAX_CELL_CHARS);
+    }
     this.line = line;
     this.lineStart = lineStart;
     this.consumed = base + n;
@@ -249,10 +259,22 @@ export class CsvTokenizer {
 
   private pushField(text: string): void {
     const row = this.row;
+    if (text.length > MAX_CELL_CHARS) this.tooLong('cell', MAX_CELL_CHARS);
+    this.recordChars += text.length + 1;
+    if (this.recordChars > MAX_RECORD_CHARS) this.tooLong('row', MAX_RECORD_CHARS);
     row.fields.push(text);
     row.lines.push(this.fieldLine);
     row.columns.push(this.fieldColumn);
     this.buf = '';
+  }
+
+  /** A cell or row beyond its limit, refused at the cell where it starts. */
+  private tooLong(what: string, limit: number, line = this.fieldLine, column = this.fieldColumn): never {
+    throw new OmicsIOError(
+      'too-long',
+      `${what} longer than ${limit.toLocaleString('en-US')} characters; is this a CSV table?`,
+      { file: this.file, line, column },
+    );
   }
 
   private emit(endLine: number, endColumn: number): void {
@@ -260,6 +282,7 @@ export class CsvTokenizer {
     row.endLine = endLine;
     row.endColumn = endColumn;
     this.onRow(row);
+    this.recordChars = 0;
     row.fields.length = 0;
     row.lines.length = 0;
     row.columns.length = 0;

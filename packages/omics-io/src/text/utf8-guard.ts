@@ -21,6 +21,7 @@ export class Utf8Guard {
   private seqLine = 1;
   private seqColumn = 1;
   private seqOffset = 0;
+  private seqLead = 0;
 
   constructor(private readonly file: string | undefined) {}
 
@@ -68,6 +69,7 @@ export class Utf8Guard {
       this.seqLine = this.line;
       this.seqColumn = this.column;
       this.seqOffset = this.offset + i;
+      this.seqLead = b;
       if (b >= 0xc2 && b <= 0xdf) this.need = 1;
       else if (b >= 0xe0 && b <= 0xef) {
         this.need = 2;
@@ -108,12 +110,14 @@ export class Utf8Guard {
   }
 
   private refuse(b: number, i: number): never {
-    // Inside a multi-byte character the position is where that character starts.
+    // Inside a multi-byte character the culprit is the byte that started it (0xE9, é in
+    // Latin-1, followed by a comma): the position and the byte named are that character's.
     const inSequence = this.need > 0;
-    const at = this.offset + i;
-    const hex = b.toString(16).toUpperCase().padStart(2, '0');
+    const at = inSequence ? this.seqOffset : this.offset + i;
+    const hex = (inSequence ? this.seqLead : b).toString(16).toUpperCase().padStart(2, '0');
+    const hint = inSequence ? ' (not followed by its continuation bytes: Latin-1 or Windows-1252 text?)' : '';
     throw this.error(
-      `not UTF-8 text: invalid byte 0x${hex} at byte offset ${at}; expected UTF-8 CSV or TSV text`,
+      `not UTF-8 text: invalid byte 0x${hex} at byte offset ${at}${hint}; expected UTF-8 CSV or TSV text`,
       inSequence ? this.seqLine : this.line,
       inSequence ? this.seqColumn : this.column,
     );

@@ -21,11 +21,9 @@ const parser = new XMLParser({
 
 /** Parse an XML document into its root element (the first element of the document). */
 export function parseXml(text: string, where: string): XmlElement {
+  if (text.trim() === '') throw new TypeError(`${where}: empty file (no XML document)`);
   const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new TypeError(`${where}: not well-formed XML at line ${line}, column ${col}: ${msg}`);
-  }
+  if (valid !== true) throw new TypeError(`${where}: ${describeInvalid(text, valid.err)}`);
   let raw: unknown;
   try {
     raw = parser.parse(text);
@@ -36,6 +34,33 @@ export function parseXml(text: string, where: string): XmlElement {
   const root = roots[0];
   if (!root) throw new TypeError(`${where}: no XML element found`);
   return root;
+}
+
+/**
+ * The validator's complaint as one line with a true position. Elements still open at the end
+ * (a truncated file) are reported at the end of the text; the validator itself says line 1,
+ * column 1 for them and leaves the column out for some errors.
+ */
+function describeInvalid(text: string, err: { msg: string; line: number; col?: number }): string {
+  const open = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(err.msg);
+  if (open) {
+    let names: string[] = [];
+    try {
+      names = JSON.parse(open[1]!) as string[];
+    } catch {
+      // fall through to the generic message
+    }
+    const lines = text.trimEnd().split(/\r\n|\r|\n/);
+    const line = lines.length;
+    const column = lines[line - 1]!.length + 1;
+    const tags = names
+      .reverse()
+      .map((n) => `<${n}>`)
+      .join(', ');
+    return `not well-formed XML at line ${line}, column ${column}: the document ends with ${tags} still open (truncated file?)`;
+  }
+  const where = err.col === undefined ? `line ${err.line}` : `line ${err.line}, column ${err.col}`;
+  return `not well-formed XML at ${where}: ${err.msg}`;
 }
 
 type RawNode = Record<string, unknown>;
