@@ -110,9 +110,9 @@ export function mlpModel(
       for (let r = 0; r < NX; r++) {
         const vr = v[r]!;
         const row = OW3 + r * H;
-        vp[OB3 + r] = keep * vp[OB3 + r]! + vr;
+        vp[OB3 + r] = (keep ? vp[OB3 + r]! : 0) + vr;
         for (let c = 0; c < H; c++) {
-          vp[row + c] = keep * vp[row + c]! + vr * h2[c]!;
+          vp[row + c] = (keep ? vp[row + c]! : 0) + vr * h2[c]!;
           g2[c]! += vr * q[row + c]!;
         }
       }
@@ -121,9 +121,9 @@ export function mlpModel(
       for (let r = 0; r < H; r++) {
         const gr = g2[r]!;
         const row = OW2 + r * H;
-        vp[OB2 + r] = keep * vp[OB2 + r]! + gr;
+        vp[OB2 + r] = (keep ? vp[OB2 + r]! : 0) + gr;
         for (let c = 0; c < H; c++) {
-          vp[row + c] = keep * vp[row + c]! + gr * h1[c]!;
+          vp[row + c] = (keep ? vp[row + c]! : 0) + gr * h1[c]!;
           g1[c]! += gr * q[row + c]!;
         }
       }
@@ -132,9 +132,9 @@ export function mlpModel(
       for (let r = 0; r < H; r++) {
         const gr = g1[r]!;
         const row = OW1 + r * NIN;
-        vp[OB1 + r] = keep * vp[OB1 + r]! + gr;
+        vp[OB1 + r] = (keep ? vp[OB1 + r]! : 0) + gr;
         for (let c = 0; c < NIN; c++) {
-          vp[row + c] = keep * vp[row + c]! + gr * z[c]!;
+          vp[row + c] = (keep ? vp[row + c]! : 0) + gr * z[c]!;
           if (c < NX) vy[c]! += gr * q[row + c]!;
         }
       }

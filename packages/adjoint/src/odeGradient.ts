@@ -7,8 +7,10 @@ import { discreteExplicit } from './discrete/explicit-rk';
 import { discreteRadau5 } from './discrete/radau5';
 import { discreteRodas5 } from './discrete/rodas5';
 import { forwardSensitivityGradient } from './forward/sensitivities';
-import { resolveProblem } from './problem';
-import type { GradientModel, GradientOptions, GradientResult, Observations } from './types';
+import { GradientGuardError } from './guards';
+import { type GradientProblem, resolveProblem } from './problem';
+import { failResult, newResult } from './result';
+import type { GradientMode, GradientModel, GradientOptions, GradientResult, Observations } from './types';
 
 /**
  * dL/dp, dL/dy0 and dL/dtimes of L = Σᵢ loss(i, y(tᵢ)) where y solves y' = f(t, y, p), y(t0) = y0.
@@ -24,6 +26,38 @@ export function odeGradient(
   const requested = options.mode ?? 'auto';
   const mode = requested === 'auto' ? (prob.n + prob.np <= 100 ? 'forward' : 'checkpointed') : requested;
   const tab = isExplicitMethod(prob.method) ? getExplicitTableau(prob.method) : undefined;
+  let res: GradientResult;
+  try {
+    res = runMode(prob, mode, tab);
+  } catch (err) {
+    // A model or loss that broke its contract is a failed gradient, not a crash.
+    if (!(err instanceof GradientGuardError)) throw err;
+    return failResult(newResult(prob, mode), err.message);
+  }
+  if (res.status === 'success') {
+    const bad = firstNonFinite(res);
+    if (bad)
+      return failResult(res, `the gradient is not finite (${bad}): the model's vjp produced NaN or Infinity`);
+  }
+  return res;
+}
+
+function firstNonFinite(res: GradientResult): string | null {
+  for (const [name, a] of [
+    ['dp', res.dp],
+    ['dy0', res.dy0],
+    ['dtimes', res.dtimes],
+  ] as const) {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return `${name}[${i}] = ${a[i]}`;
+  }
+  return Number.isFinite(res.loss) ? null : `loss = ${res.loss}`;
+}
+
+function runMode(
+  prob: GradientProblem,
+  mode: Exclude<GradientMode, 'auto'>,
+  tab: ReturnType<typeof getExplicitTableau> | undefined,
+): GradientResult {
   switch (mode) {
     case 'discrete':
       if (tab) return discreteExplicit(prob, tab);

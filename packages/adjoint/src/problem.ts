@@ -1,3 +1,4 @@
+import { GradientGuardError, guardModel, guardObservations } from './guards';
 import type { GradientModel, GradientOptions, GradientStats, Observations } from './types';
 
 /** The validated inputs every gradient mode works from: plain Float64Arrays and resolved options. */
@@ -121,18 +122,25 @@ export function resolveProblem(
     throw new RangeError(`odeGradient: options.maxDrift must be a positive number, got ${maxDrift}`);
   }
   const accumulating = model.accumulateVjp === true;
+  // Every mode calls the model and the loss through these guards (guards.ts).
+  const guarded = guardModel(model);
   return {
     model: accumulating
       ? {
           ...model,
+          accumulateVjp: false,
           vjp(t, y, q, v, vJy, vJp) {
             vJp.fill(0);
-            model.vjp(t, y, q, v, vJy, vJp);
+            guarded.vjp(t, y, q, v, vJy, vJp);
+            for (let k = 0; k < vJp.length; k++) {
+              if (!Number.isFinite(vJp[k]!))
+                throw new GradientGuardError(`model.vjp: vJp[${k}] is not finite at t=${t}`);
+            }
           },
         }
-      : model,
-    userModel: model,
-    obs,
+      : guarded,
+    userModel: guarded,
+    obs: guardObservations(obs),
     n,
     np: p.length,
     t0: model.t0,
