@@ -41,7 +41,13 @@ const count = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
 const str = v.string(expect('a string'));
 const bool = v.boolean(expect('true or false'));
 const list = <T extends v.GenericSchema>(item: T) => v.array(item, expect('an array'));
-const obj = <T extends v.ObjectEntries>(entries: T) => v.object(entries, expect('an object'));
+/** A JSON object (valibot's object() alone would also take an array). */
+const obj = <T extends v.ObjectEntries>(entries: T) =>
+  v.pipe(
+    v.unknown(),
+    v.check((x) => !Array.isArray(x), expect('an object')),
+    v.object(entries, expect('an object')),
+  );
 const oneOf = <T extends readonly string[]>(options: T) =>
   v.picklist(options, expect(`one of ${options.join(', ')}`));
 const literal = <T extends string | number>(value: T) => v.literal(value, expect(JSON.stringify(value)));
@@ -110,15 +116,19 @@ const predictSchema = obj({
   substeps: v.optional(count('an integer in [1, 1000]', 1, 1000)),
 });
 
-const memberSchema = obj({
-  format: literal('kinetica-neural-ode'),
-  version: literal(1),
-  spec: specSchema,
-  params: list(finite),
-  method: oneOf(SOLVER_METHODS),
-  rtol: positive,
-  atol: positive,
-});
+// Plain objects (variant options): an array in their place lacks `format` and fails anyway.
+const memberSchema = v.object(
+  {
+    format: literal('kinetica-neural-ode'),
+    version: literal(1),
+    spec: specSchema,
+    params: list(finite),
+    method: oneOf(SOLVER_METHODS),
+    rtol: positive,
+    atol: positive,
+  },
+  expect('an object'),
+);
 
 const ensembleSchema = obj({
   format: literal('kinetica-ensemble'),
@@ -134,19 +144,22 @@ const ensembleSchema = obj({
   predict: predictSchema,
 });
 
-const fitSchema = obj({
-  format: literal('kinetica-neural-fit'),
-  version: v.optional(v.picklist([1, 2], expect('1 or 2'))),
-  structure: v.optional(str),
-  controls: obj({
-    log: list(bool),
-    range: v.nullable(obj({ lo: list(finite), hi: list(finite) })),
-  }),
-  ensemble: v.optional(ensembleSchema),
-  /** Version 1: the members and how they predict, without an ensemble. */
-  members: v.optional(v.pipe(list(memberSchema), v.minLength(1, 'must hold at least one member'))),
-  predict: v.optional(predictSchema),
-});
+const fitSchema = v.object(
+  {
+    format: literal('kinetica-neural-fit'),
+    version: v.optional(v.picklist([1, 2], expect('1 or 2'))),
+    structure: v.optional(str),
+    controls: obj({
+      log: list(bool),
+      range: v.nullable(obj({ lo: list(finite), hi: list(finite) })),
+    }),
+    ensemble: v.optional(ensembleSchema),
+    /** Version 1: the members and how they predict, without an ensemble. */
+    members: v.optional(v.pipe(list(memberSchema), v.minLength(1, 'must hold at least one member'))),
+    predict: v.optional(predictSchema),
+  },
+  expect('an object'),
+);
 
 const neuralSchema = v.variant(
   'format',
@@ -261,6 +274,10 @@ function checkMember(
   );
 }
 
+function sameParams(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
+}
+
 /**
  * model.json's content checked against the schema and for consistency; throws a ModelFileProblem
  * (path and problem) at the first problem.
@@ -300,7 +317,16 @@ export function checkModelFile(json: unknown, format: string): Checked {
   const at = n.ensemble ? 'neural.ensemble.members' : 'neural.members';
   if (n.ensemble) length(n.ensemble.residualScale, states, 'neural.ensemble.residualScale', 'one per state');
   need(members !== undefined, 'neural.ensemble', 'is missing (and there are no version-1 members)');
-  for (const [i, mem] of members!.entries())
+  for (const [i, mem] of members!.entries()) {
     checkMember(mem, `${at}[${i}]`, states, controls, members!.length, m.grid.points);
+    // Members are trained from different seeds: a copy of another is a damaged file, and would
+    // shift the median silently.
+    const copyOf = members!.findIndex((other, j) => j < i && sameParams(other.params, mem.params));
+    need(
+      copyOf < 0,
+      `${at}[${i}]`,
+      `is a copy of member ${copyOf} (members are trained from different seeds)`,
+    );
+  }
   return m;
 }
