@@ -43,7 +43,7 @@ export {
 } from './integrate/taped-model';
 
 export { Adam, type AdamState } from './training/adam';
-export { writeFileAtomic } from './training/checkpoint';
+export { type CheckpointStore, fileCheckpointStore, writeFileAtomic } from './training/checkpoint';
 export { fillMissing, fitScaling } from './training/data';
 export { fitRateScale } from './training/rate-scale';
 export {
@@ -59,6 +59,7 @@ export {
   type RefineOptions,
   type RefineSummary,
   type TrainingTrajectory,
+  type TrainingCheckpoint,
   type TrainOptions,
   type TrainProgress,
   type TrainResult,

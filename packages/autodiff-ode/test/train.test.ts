@@ -2,7 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, type TrainingTrajectory, type TrainResult, trainNeuralODE } from '../src/index';
+import {
+  type CheckpointStore,
+  loadModel,
+  type TrainingCheckpoint,
+  type TrainingTrajectory,
+  type TrainResult,
+  trainNeuralODE,
+} from '../src/index';
 import { LV, lotkaVolterra, nrmse, lvTrainingSet } from './lotka-volterra';
 import { BINDING_TRUTH, coefficientErrors, quadraticCoefficients, bindingTrainingSet } from './mass-action';
 
@@ -130,6 +137,29 @@ describe('training loop mechanics', () => {
     expect(seen).toEqual([3, 4, 5]);
     expect(Array.from(resumed.model.params)).toEqual(Array.from(straight.model.params));
     expect(resumed.history.map((h) => h.loss)).toEqual(straight.history.map((h) => h.loss));
+  });
+
+  it('checkpoints through any store (no file system): an in-memory store resumes exactly', () => {
+    let kept: TrainingCheckpoint | undefined;
+    const saves: number[] = [];
+    const store: CheckpointStore = {
+      load: () => (kept ? structuredClone(kept) : undefined),
+      save: (ck) => {
+        saves.push(ck.epoch);
+        kept = structuredClone(ck);
+      },
+    };
+    const straight = trainNeuralODE({ ...base, epochs: 6 });
+    trainNeuralODE({ ...base, epochs: 3, checkpoint: { store, every: 2 } });
+    // Every second epoch and after the last.
+    expect(saves).toEqual([1, 2]);
+    const resumed = trainNeuralODE({ ...base, epochs: 6, checkpoint: { store }, resume: store });
+    expect(saves).toEqual([1, 2, 3, 4, 5]);
+    expect(Array.from(resumed.model.params)).toEqual(Array.from(straight.model.params));
+    // A store holding another model's checkpoint is refused, naming it.
+    expect(() => trainNeuralODE({ ...base, hidden: [5], epochs: 2, resume: store })).toThrow(
+      /the resume store does not hold a checkpoint of this model/,
+    );
   });
 
   it('keeps the parameters of the best validation epoch and stops after `patience` worse ones', () => {

@@ -1,5 +1,24 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TrainingCheckpoint } from './types';
+
+/**
+ * Where `trainNeuralODE` keeps its checkpoints: any object that loads the last one saved (or
+ * nothing) and saves a new one. Training itself does no I/O; `fileCheckpointStore` is the
+ * file-system one (Node), others can keep checkpoints in browser storage or a database.
+ */
+export interface CheckpointStore {
+  load(): TrainingCheckpoint | undefined;
+  save(checkpoint: TrainingCheckpoint): void;
+}
+
+/** Checkpoints in one JSON file, written atomically (a crash leaves the old or the new one). */
+export function fileCheckpointStore(path: string): CheckpointStore {
+  return {
+    load: () => (existsSync(path) ? readJSON<TrainingCheckpoint>(path) : undefined),
+    save: (ck) => writeFileAtomic(path, JSON.stringify(ck)),
+  };
+}
 
 /**
  * Write a file atomically: the text goes to a temporary file beside the target, which is then

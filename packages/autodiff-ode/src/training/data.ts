@@ -1,4 +1,4 @@
-import type { TrainingTrajectory } from './train';
+import type { TrainingTrajectory } from './types';
 
 /** Check one trajectory's shape and values, naming the offending entry. */
 export function checkTrajectory(tr: TrainingTrajectory, n: number, m: number, where: string): void {

@@ -1,6 +1,6 @@
 import type { StoichiometrySpec } from '../field/neural-ode';
 import { LinearControls } from '../field/controls';
-import type { TrainingTrajectory } from './train';
+import type { TrainingTrajectory } from './types';
 
 /** Moore–Penrose pseudo-inverse (nr × n, row-major) of S (n × nr) by one-sided Jacobi SVD. */
 function pseudoInverse(S: readonly (readonly number[])[]): Float64Array {

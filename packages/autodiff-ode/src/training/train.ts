@@ -1,59 +1,20 @@
-import { existsSync } from 'node:fs';
 import type { Activation } from '../mlp/activations';
-import type { ControlSeries } from '../field/controls';
 import { BatchedNeuralField } from '../field/batched-field';
 import { NeuralODE, type NonNegativity, type StoichiometrySpec } from '../field/neural-ode';
 import { isFused } from '../integrate/forward-solve';
 import { createRng } from '../random/rng';
-import { Adam, type AdamState } from './adam';
-import { readJSON, writeFileAtomic } from './checkpoint';
+import { Adam } from './adam';
+import { type CheckpointStore, fileCheckpointStore } from './checkpoint';
 import { LBFGS, type LBFGSResult } from './lbfgs';
 import { clipGradientNorm, type LearningRateSchedule, learningRateAt } from './schedule';
 import { type GradientSettings, SegmentGradient } from './segment-gradient';
 import { TrainedModel } from './trained-model';
 import { TrajectoryLoss } from './trajectory-loss';
+import type { TrainingCheckpoint, TrainingTrajectory, TrainProgress } from './types';
+
+export type { TrainingCheckpoint, TrainingTrajectory, TrainProgress } from './types';
 import { checkTrajectory, fillMissing, fitScaling } from './data';
 import { fitRateScale } from './rate-scale';
-
-/** One measured trajectory: states at `times` (NaN = not measured), controls on their own grid. */
-export interface TrainingTrajectory {
-  times: ArrayLike<number>;
-  states: ReadonlyArray<ArrayLike<number>>;
-  controls?: ControlSeries;
-  name?: string;
-}
-
-/**
- * Progress after each epoch (also the entries of `history`). With `refine`, each L-BFGS
- * iteration adds an entry with phase 'refine' that continues the epoch numbering.
- */
-export interface TrainProgress {
-  /** 'adam' for an epoch of mini-batch Adam steps, 'refine' for one full-batch L-BFGS iteration. */
-  phase: 'adam' | 'refine';
-  epoch: number;
-  /** Adam epochs asked for (`options.epochs`). */
-  epochs: number;
-  /**
-   * Adam: mean training loss over the epoch's mini-batches (evaluated before each update).
-   * Refine: full-batch training loss after the iteration.
-   */
-  loss: number;
-  /** Validation loss, on epochs where it was evaluated (and on the last refine entry). */
-  valLoss?: number;
-  /** Adam: learning rate. Refine: the accepted step length along the L-BFGS direction. */
-  lr: number;
-  /** Adam: gradient norm of the last mini-batch, before clipping. Refine: full-batch ‖∇L‖∞. */
-  gradNorm: number;
-  /** Forward vector-field evaluations during the epoch (or the iteration's line search). */
-  nfev: number;
-  /**
-   * Adam: mini-batches skipped because a solve failed, with its message. Each failure rolls the
-   * parameters back to before the previous update and halves the learning rate from then on.
-   * Refine: line-search trial points rejected because a solve failed there.
-   */
-  failures: string[];
-  elapsedMs: number;
-}
 
 /** Full-batch L-BFGS refinement after the Adam epochs (the "Adam, then L-BFGS" recipe). */
 export interface RefineOptions {
@@ -125,10 +86,14 @@ export interface TrainOptions extends GradientSettings {
   shooting?: { segmentLength: number; continuityWeight?: number };
   /** Stop after `patience` validations without improvement; validate every `every` epochs (default 1). */
   earlyStopping?: { patience: number; every?: number };
-  /** Write a checkpoint (atomically) every `every` epochs (default 1). */
-  checkpoint?: { path: string; every?: number };
-  /** Resume from this checkpoint file when it exists. */
-  resume?: string;
+  /**
+   * Save a checkpoint every `every` epochs (default 1) and after the last: to `store` (any
+   * `{load, save}`, e.g. browser storage or a database), or to the file `path` (written
+   * atomically; `fileCheckpointStore`).
+   */
+  checkpoint?: { path?: string; store?: CheckpointStore; every?: number };
+  /** Resume from this checkpoint file when it exists, or from what this store loads. */
+  resume?: string | CheckpointStore;
   /**
    * After the Adam epochs, minimise the full-batch training loss (every trajectory, penalties
    * and, with multiple shooting, the free initial states included) by L-BFGS with a strong-Wolfe
@@ -157,21 +122,6 @@ interface Segment {
   shootOffset: number;
   /** Offset of the next segment's free initial state, or −1. */
   nextOffset: number;
-}
-
-interface Checkpoint {
-  format: 'kinetica-training-checkpoint';
-  epoch: number;
-  theta: number[];
-  best: number[];
-  bestVal: number;
-  bestEpoch: number;
-  sinceBest: number;
-  lrFactor: number;
-  thetaPrev: number[];
-  adam: AdamState;
-  rng: number[];
-  history: TrainProgress[];
 }
 
 /**
@@ -392,11 +342,17 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
   let history: TrainProgress[] = [];
   let rngState = rng;
   let lrFactor = 1;
-  if (options.resume && existsSync(options.resume)) {
-    const ck = readJSON<Checkpoint>(options.resume);
+  const checkpointStore =
+    options.checkpoint?.store ??
+    (options.checkpoint?.path ? fileCheckpointStore(options.checkpoint.path) : undefined);
+  const resumeStore =
+    typeof options.resume === 'string' ? fileCheckpointStore(options.resume) : options.resume;
+  const saved = resumeStore?.load();
+  if (saved) {
+    const ck = saved;
     if (ck.format !== 'kinetica-training-checkpoint' || ck.theta.length !== theta.length) {
       throw new RangeError(
-        `trainNeuralODE: ${options.resume} is not a checkpoint of this model (parameter count differs)`,
+        `trainNeuralODE: ${typeof options.resume === 'string' ? options.resume : 'the resume store'} does not hold a checkpoint of this model (parameter count differs)`,
       );
     }
     theta.set(ck.theta);
@@ -489,8 +445,8 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
     }
     history.push(progress);
     options.onProgress?.(progress);
-    if (options.checkpoint && ((epoch + 1) % (options.checkpoint.every ?? 1) === 0 || epoch === epochs - 1)) {
-      const ck: Checkpoint = {
+    if (checkpointStore && ((epoch + 1) % (options.checkpoint?.every ?? 1) === 0 || epoch === epochs - 1)) {
+      const ck: TrainingCheckpoint = {
         format: 'kinetica-training-checkpoint',
         epoch,
         theta: Array.from(theta),
@@ -504,7 +460,7 @@ export function trainNeuralODE(options: TrainOptions): TrainResult {
         rng: rngState.state(),
         history,
       };
-      writeFileAtomic(options.checkpoint.path, JSON.stringify(ck));
+      checkpointStore.save(ck);
     }
     if (sinceBest >= patience) {
       stoppedEarly = true;
