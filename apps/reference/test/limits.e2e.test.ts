@@ -82,7 +82,21 @@ describe('resource bombs are refused before allocating', () => {
   it('train --hidden 100000000 exits 2 at once, naming the limit', () => {
     const r = timed([...smallTrainArgs(data, join(dir, 'bomb'), { hidden: '100000000' }), '--quiet']);
     expect(r.code).toBe(2);
-    expect(oneLine(r)).toMatch(/--hidden: .*100000000.*more than the limit/);
+    expect(oneLine(r)).toMatch(/--hidden 100000000, --ensemble 5: .*more than the limit/);
+    expect(r.seconds).toBeLessThan(20);
+  });
+
+  it('train --ensemble 1000000 exits 2 before the cross-validation trains anything', () => {
+    const r = timed([...smallTrainArgs(data, join(dir, 'bomb'), { ensemble: '1000000' }), '--quiet']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/--ensemble 1000000: .*more than the limit of 2,000,000/);
+    expect(r.seconds).toBeLessThan(20);
+  });
+
+  it('train --epochs 1000000000 exits 2 at once', () => {
+    const r = timed([...smallTrainArgs(data, join(dir, 'bomb'), { epochs: '1000000000' }), '--quiet']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(/--epochs: 1000000000 is more than the limit of 100,000/);
     expect(r.seconds).toBeLessThan(20);
   });
 

@@ -25,6 +25,7 @@ import {
   succeeded,
 } from '../report/heldout';
 import {
+  checkNeuralSize,
   fitNeuralOde,
   NETWORK_DEFAULTS,
   NEURAL_DEFAULTS,
@@ -202,6 +203,8 @@ export function resolveStructure(
     };
   }
   candidates[neural.stoichiometry ? 'reactions' : 'mlp'] = neural;
+  // Sizes that cannot fit are refused before the cross-validation trains anything.
+  for (const c of Object.values(candidates)) checkNeuralSize(training, c);
   const first = Object.values(candidates)[0]!;
   // Cross-validation over the training groups chooses the structure and calibrates the band.
   if (training.length < 2) return { options: first };

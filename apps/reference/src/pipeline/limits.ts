@@ -8,6 +8,8 @@
 export const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 /** Parameters of all members of a model together (model.json holds them as JSON numbers). */
 export const MAX_MODEL_PARAMS = 2_000_000;
+/** Training epochs (each keeps a loss record; the default is 300). */
+export const MAX_EPOCHS = 100_000;
 /** Points of a model's time grid (predictions.csv has one row per point, state and group). */
 export const MAX_GRID_POINTS = 100_000;
 /** Output rows of `simulate` (settings `steps` + 1, or `--points`). */

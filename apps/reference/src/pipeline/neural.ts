@@ -18,7 +18,7 @@ import type { ParametricField } from '@kinetica/diagnostics';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { CliError } from '../io/errors';
 import { learnedField } from './learned-field';
-import { modelSizeProblem } from './limits';
+import { MAX_EPOCHS, modelSizeProblem } from './limits';
 import type { StructureSelection } from './structure-selection';
 
 /**
@@ -210,6 +210,33 @@ function wrap(
   };
 }
 
+/**
+ * Refuse, before anything is allocated, a fit whose networks, optimiser state and solver tapes
+ * could not fit in memory, or with more epochs than the limit (README "Limits"): a usage error
+ * (exit 2) naming the option.
+ */
+export function checkNeuralSize(
+  train: readonly GridTrajectory[],
+  options: Omit<NeuralFitOptions, 'seed'>,
+): void {
+  const epochs = options.epochs ?? NEURAL_DEFAULTS.epochs;
+  if (!(epochs <= MAX_EPOCHS))
+    throw new CliError(`--epochs: ${epochs} is more than the limit of ${MAX_EPOCHS.toLocaleString('en-US')}`);
+  const first = train[0];
+  if (!first) return;
+  const nStates = first.states.length;
+  const reactions = options.stoichiometry?.S[0]?.length ?? 0;
+  const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
+  const hidden = options.hidden ?? NEURAL_DEFAULTS.hidden;
+  const shape = {
+    inputs: nStates + first.controls.length,
+    hidden,
+    outputs: reactions > 0 ? reactions : 2 * nStates,
+  };
+  const tooBig = modelSizeProblem(shape, members, first.t.length, true);
+  if (tooBig) throw new CliError(`--hidden ${hidden.join(',')}, --ensemble ${members}: ${tooBig}`);
+}
+
 /** Train on grid trajectories (states and controls interpolated onto the grid, protocol step 1). */
 export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions): NeuralOdeFit {
   const method = options.method ?? 'rk4';
@@ -222,24 +249,8 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
   if (!Number.isInteger(members) || members < 1)
     throw new RangeError(`ensemble must be a positive integer; got ${members}`);
-  // Refuse shapes that cannot fit in memory before anything is allocated (README "Limits").
+  checkNeuralSize(train, options);
   const hidden = options.hidden ?? NEURAL_DEFAULTS.hidden;
-  const first = train[0];
-  if (first) {
-    const nStates = first.states.length;
-    const reactions = options.stoichiometry?.S[0]?.length ?? 0;
-    const tooBig = modelSizeProblem(
-      {
-        inputs: nStates + first.controls.length,
-        hidden,
-        outputs: reactions > 0 ? reactions : 2 * nStates,
-      },
-      members,
-      first.t.length,
-      true,
-    );
-    if (tooBig) throw new CliError(`--hidden: ${tooBig}`);
-  }
   let member = 0;
   const progress = (epoch: number, total: number, loss: number) =>
     options.onProgress?.(
