@@ -79,6 +79,9 @@ if (isEntry || process.env.KINETICA_CLI_ENTRY === '1') {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // One more turn of the event loop, so that a signal that arrived during a synchronous
+      // write (see io/atomic.ts) is handled before the process ends.
+      setImmediate(() => {});
     },
     () => {
       process.exitCode = ExitCode.internal;

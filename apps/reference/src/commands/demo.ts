@@ -1,6 +1,6 @@
 import { datasetToWideCsv } from '@kinetica/omics-io';
-import { methodOption, parseArgs } from '../io/args';
-import { writeStaged } from '../io/atomic';
+import { methodOption, type OptionSpec, parseArgs } from '../io/args';
+import { checkOutputPath, writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
 import { metricsJson, runHeldOut } from '../pipeline/heldout';
@@ -12,27 +12,27 @@ import {
 } from '../pipeline/limonene-strains';
 import { modelJson } from '../pipeline/model-file';
 import { NEURAL_METHODS } from '../pipeline/neural';
-import { renderPanels } from '../plot/svg';
 import { type Block, writeReport } from '../report/document';
-import { heldOutBlocks, lossPanel, predictionsCsv } from '../report/heldout';
+import { predictionsCsv, runBlocks } from '../report/heldout';
 import type { Command } from './registry';
 
 const options = {
   out: 'string',
-  seed: 'integer',
-  strains: 'integer',
-  test: 'integer',
-  epochs: 'integer',
-  method: 'string',
+  seed: { kind: 'integer', min: 0 },
+  strains: { kind: 'integer', min: 2 },
+  test: { kind: 'integer', min: 1 },
+  epochs: { kind: 'integer', min: 1 },
+  method: { kind: 'string', oneOf: NEURAL_METHODS },
   quick: 'flag',
   json: 'flag',
   quiet: 'flag',
-} as const;
+} satisfies OptionSpec;
 
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'simulate limonene strains, train a neural ODE, predict held-out strains, write a report',
-  usage: 'kinetica demo [--out DIR] [--seed N] [--strains N] [--test N] [--epochs N] [--quick]',
+  usage:
+    'kinetica demo [--out DIR] [--seed N] [--strains N] [--test N] [--epochs N] [--method NAME] [--quick] [--json] [--quiet]',
   options,
   optionHelp: {
     out: 'report folder (default kinetica-demo)',
@@ -50,6 +50,7 @@ export const demoCommand: Command = {
     const method = methodOption('demo', o, NEURAL_METHODS);
     const quick = Boolean(o.quick);
     const out = (o.out as string | undefined) ?? 'kinetica-demo';
+    checkOutputPath('demo', out, 'folder');
     const seed = (o.seed as number | undefined) ?? 1;
     const nStrains = (o.strains as number | undefined) ?? (quick ? 5 : 12);
     const nTest = (o.test as number | undefined) ?? (quick ? 1 : 2);
@@ -120,13 +121,7 @@ export const demoCommand: Command = {
           text: `Training took ${run.timing.trainSeconds.toFixed(1)} s; inference ${run.timing.inferenceMsPerTrajectory.toFixed(2)} ms per trajectory (baseline ${run.timing.baselineInferenceMsPerTrajectory.toFixed(2)} ms).`,
         },
       ];
-      for (const r of run.results) blocks.push(...heldOutBlocks(r, 'hour'));
-      blocks.push({
-        kind: 'figure',
-        file: 'training-loss',
-        svg: renderPanels([lossPanel(run.fit.lossHistory)]),
-        caption: 'Training loss per epoch',
-      });
+      blocks.push(...runBlocks(run.results, run.fit.lossHistory, 'hour'));
       writeReport(stage, 'Kinetica demo: predicting unseen limonene strains', blocks);
     });
     const summary = Object.fromEntries(

@@ -1,8 +1,8 @@
 import { bindParameters, findSteadyStates, stiffnessProfile } from '@kinetica/diagnostics';
 import { solve } from '@kinetica/solvers-stiff';
 import { limoneneSpecies } from '@kinetica/stoichiometry';
-import { type ParsedArgs, parseArgs, required } from '../io/args';
-import { writeStaged } from '../io/atomic';
+import { inputFiles, type OptionSpec, type ParsedArgs, parseArgs, required } from '../io/args';
+import { checkOutputPath, writeStaged } from '../io/atomic';
 import { CliError, ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { diagnoseLearned } from '../pipeline/learned-diagnosis';
@@ -15,14 +15,14 @@ import type { Command } from './registry';
 
 const options = {
   model: 'string',
-  t1: 'number',
+  t1: { kind: 'number', greater: 0 },
   'model-file': 'string',
   data: 'string',
   strain: 'string',
-  'ftle-samples': 'integer',
+  'ftle-samples': { kind: 'integer', min: 0 },
   out: 'string',
   json: 'flag',
-} as const;
+} satisfies OptionSpec;
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
@@ -44,6 +44,8 @@ export const diagnoseCommand: Command = {
   },
   async run(argv) {
     const { options: o } = parseArgs('diagnose', argv, options);
+    if (o.out !== undefined)
+      checkOutputPath('diagnose', o.out as string, 'folder', inputFiles(o, 'model-file', 'data'));
     if (o['model-file'] !== undefined) return diagnoseModelFile(o);
     for (const only of ['data', 'strain', 'ftle-samples'])
       if (o[only] !== undefined)
@@ -129,20 +131,22 @@ function diagnoseModelFile(o: ParsedArgs['options']): number {
     training: 'required',
   });
   const ftleSamples = o['ftle-samples'] as number | undefined;
-  if (ftleSamples !== undefined && ftleSamples < 0)
-    throw new CliError('kinetica diagnose: --ftle-samples must be ≥ 0');
   const run = diagnoseLearned(strain, ftleSamples === undefined ? {} : { ftleSamples });
   const trainedOn = strain.model.train;
   const result = { modelFile: modelPath, trainedOn, ...run.summary };
   if (o.out) {
-    writeStaged(o.out as string, (stage) => {
-      writeReport(
-        stage,
-        `Kinetica diagnosis: strain ${run.summary.strain}`,
-        diagnosisBlocks(run, modelPath, trainedOn, strain.model.time),
-      );
-      stage.write('diagnosis.json', `${JSON.stringify(result, null, 2)}\n`);
-    });
+    writeStaged(
+      o.out as string,
+      (stage) => {
+        writeReport(
+          stage,
+          `Kinetica diagnosis: strain ${run.summary.strain}`,
+          diagnosisBlocks(run, modelPath, trainedOn, strain.model.time),
+        );
+        stage.write('diagnosis.json', `${JSON.stringify(result, null, 2)}\n`);
+      },
+      inputFiles(o, 'model-file', 'data'),
+    );
   }
   if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else for (const line of diagnosisLines(run, trainedOn)) info(false, line);

@@ -5,7 +5,14 @@ import {
   type ParametricField,
 } from '@kinetica/diagnostics';
 import { limoneneEnzymes, limoneneSpecies } from '@kinetica/stoichiometry';
-import { methodOption, type ParsedArgs, parseArgs, required, SOLVE_METHODS } from '../io/args';
+import {
+  methodOption,
+  type OptionSpec,
+  type ParsedArgs,
+  parseArgs,
+  required,
+  SOLVE_METHODS,
+} from '../io/args';
 import { CliError, ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { curveRange, loadLearnedStrain } from '../pipeline/learned-strain';
@@ -15,21 +22,21 @@ import type { Command } from './registry';
 
 const options = {
   enzyme: 'string',
-  factor: 'number',
-  t1: 'number',
-  method: 'string',
+  factor: { kind: 'number', min: 0 },
+  t1: { kind: 'number', greater: 0 },
+  method: { kind: 'string', oneOf: SOLVE_METHODS },
   'model-file': 'string',
   data: 'string',
   strain: 'string',
   json: 'flag',
-} as const;
+} satisfies OptionSpec;
 
 export const knockoutCommand: Command = {
   name: 'knockout',
   summary:
     'knock out (or scale) an enzyme of the built-in limonene model or of a trained model, and compare with the unperturbed prediction',
   usage:
-    'kinetica knockout --enzyme NAME [--factor 0] [--t1 72] [--json]\n       kinetica knockout --model-file DIR/model.json --data FILE [--strain NAME] --enzyme NAME [--factor 0] [--json]',
+    'kinetica knockout --enzyme NAME [--factor 0] [--t1 72] [--method NAME] [--json]\n       kinetica knockout --model-file DIR/model.json --data FILE [--strain NAME] --enzyme NAME [--factor 0] [--method NAME] [--json]',
   options,
   optionHelp: {
     enzyme: `enzyme to perturb: one of the built-in model's (${limoneneEnzymes.join(', ')}) or a control of --model-file`,

@@ -1,5 +1,5 @@
-import { parseArgs, required } from '../io/args';
-import { writeStaged } from '../io/atomic';
+import { inputFiles, parseArgs, required } from '../io/args';
+import { checkOutputPath, writeStaged } from '../io/atomic';
 import { ExitCode } from '../io/errors';
 import { info } from '../io/progress';
 import { checkSelection, loadSelection } from '../pipeline/data';
@@ -13,7 +13,7 @@ const options = { model: 'string', data: 'string', test: 'list', out: 'string', 
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'predict groups with a saved model.json (re-creates predictions.csv and metrics.json)',
-  usage: 'kinetica predict --model DIR/model.json --data FILE --out DIR [--test G3,..]',
+  usage: 'kinetica predict --model DIR/model.json --data FILE --out DIR [--test G3,..] [--json]',
   options,
   optionHelp: {
     model: 'model.json written by kinetica train',
@@ -24,8 +24,9 @@ export const predictCommand: Command = {
   },
   async run(argv) {
     const { options: o } = parseArgs('predict', argv, options);
-    const { model, fit, grid } = loadModelFile(required('predict', o, 'model'));
     const out: string = required('predict', o, 'out');
+    checkOutputPath('predict', out, 'folder', inputFiles(o, 'model', 'data'));
+    const { model, fit, grid } = loadModelFile(required('predict', o, 'model'));
     const test = (o.test as string[] | undefined) ?? model.test;
     const sel = {
       data: required<string>('predict', o, 'data'),
@@ -44,10 +45,14 @@ export const predictCommand: Command = {
       grid,
       model.trainScale,
     );
-    writeStaged(out, (stage) => {
-      stage.write('predictions.csv', predictionsCsv(run.results));
-      stage.write('metrics.json', metricsJson(run));
-    });
+    writeStaged(
+      out,
+      (stage) => {
+        stage.write('predictions.csv', predictionsCsv(run.results));
+        stage.write('metrics.json', metricsJson(run));
+      },
+      inputFiles(o, 'model', 'data'),
+    );
     if (o.json) process.stdout.write(`${JSON.stringify({ out, groups: test })}\n`);
     else info(false, `wrote ${out}/predictions.csv and metrics.json for ${test.join(', ')}`);
     return ExitCode.ok;

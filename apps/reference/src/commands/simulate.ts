@@ -7,11 +7,12 @@ import {
   limoneneSpecies,
   simulateSbml,
 } from '@kinetica/stoichiometry';
-import { methodOption, parseArgs, SOLVE_METHODS } from '../io/args';
-import { writeFileAtomicSync } from '../io/atomic';
+import { inputFiles, methodOption, type OptionSpec, parseArgs, SOLVE_METHODS } from '../io/args';
+import { checkOutputPath, writeFileAtomicSync } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
 import { info } from '../io/progress';
 import { TYPICAL_ENZYMES, TYPICAL_X0 } from '../pipeline/limonene-field';
+import { MAX_OUTPUT_ROWS } from '../pipeline/limits';
 import { checkSettingsVariables, readSettingsFile } from '../pipeline/sbml-settings';
 import type { Command } from './registry';
 
@@ -20,12 +21,12 @@ const options = {
   settings: 'string',
   model: 'string',
   enzymes: 'list',
-  t1: 'number',
-  points: 'integer',
+  t1: { kind: 'number', greater: 0 },
+  points: { kind: 'integer', min: 2, max: MAX_OUTPUT_ROWS },
   out: 'string',
   method: 'string',
   json: 'flag',
-} as const;
+} satisfies OptionSpec;
 
 function readText(path: string, what: string): string {
   try {
@@ -56,7 +57,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'simulate an SBML model (SBML Test Suite settings) or the built-in limonene pathway',
   usage:
-    'kinetica simulate --sbml MODEL.xml --settings SETTINGS.txt --out RESULTS.csv [--method NAME]\n       kinetica simulate --model limonene --out RESULTS.csv [--enzymes MK=0,HMGR=2] [--t1 72] [--points 73]',
+    'kinetica simulate --sbml MODEL.xml --settings SETTINGS.txt --out RESULTS.csv [--method NAME] [--json]\n       kinetica simulate --model limonene --out RESULTS.csv [--enzymes MK=0,HMGR=2] [--t1 72] [--points 73] [--method NAME] [--json]',
   options,
   optionHelp: {
     sbml: 'SBML Level 2/3 core model file',
@@ -74,6 +75,7 @@ export const simulateCommand: Command = {
     const { options: o } = parseArgs('simulate', argv, options);
     const out = o.out as string | undefined;
     if (!out) throw new CliError('kinetica simulate: missing required option --out');
+    checkOutputPath('simulate', out, 'file', inputFiles(o, 'sbml', 'settings'));
     const method = methodOption('simulate', o, SOLVE_METHODS);
     let csv: string;
     let summary: Record<string, unknown>;

@@ -1,14 +1,13 @@
-import { methodOption, parseArgs, required } from '../io/args';
-import { writeStaged } from '../io/atomic';
+import { methodOption, type OptionSpec, parseArgs, required } from '../io/args';
+import { checkOutputPath, writeStaged } from '../io/atomic';
 import { CliError, ExitCode } from '../io/errors';
 import { info, Progress } from '../io/progress';
 import { checkSelection, loadSelection, type TableSelection } from '../pipeline/data';
 import { metricsJson, runHeldOut } from '../pipeline/heldout';
-import { renderPanels } from '../plot/svg';
-import { heldOutBlocks, lossPanel, predictionsCsv } from '../report/heldout';
+import { predictionsCsv, runBlocks } from '../report/heldout';
 import { writeReport } from '../report/document';
 import { modelJson } from '../pipeline/model-file';
-import { NEURAL_DEFAULTS, NEURAL_METHODS, type NeuralFitOptions } from '../pipeline/neural';
+import { NETWORK_DEFAULTS, NEURAL_DEFAULTS, NEURAL_METHODS, type NeuralFitOptions } from '../pipeline/neural';
 import { readReactions } from '../pipeline/reactions';
 import type { Command } from './registry';
 
@@ -21,24 +20,24 @@ const options = {
   train: 'list',
   test: 'list',
   out: 'string',
-  seed: 'integer',
-  epochs: 'integer',
-  method: 'string',
-  grad: 'string',
+  seed: { kind: 'integer', min: 0 },
+  epochs: { kind: 'integer', min: 1 },
+  method: { kind: 'string', oneOf: NEURAL_METHODS },
+  grad: { kind: 'string', oneOf: ['backprop', 'adjoint'] },
   hidden: 'list',
   reactions: 'string',
   elasticity: 'string',
-  kinetics: 'string',
-  ensemble: 'integer',
+  kinetics: { kind: 'string', oneOf: ['mass-action', 'michaelis-menten'] },
+  ensemble: { kind: 'integer', min: 1 },
   json: 'flag',
   quiet: 'flag',
-} as const;
+} satisfies OptionSpec;
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'fit a neural ODE on some strains and predict held-out ones (with the ML baseline)',
   usage:
-    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad NAME] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--kinetics mass-action|michaelis-menten]]',
+    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--kinetics mass-action|michaelis-menten]] [--json] [--quiet]',
   options,
   optionHelp: {
     data: 'CSV/TSV table, one row per strain and time (wide layout); give it again to pool tables of other pathways (a state a table lacks is masked)',
@@ -48,12 +47,12 @@ export const trainCommand: Command = {
     controls: 'comma-separated control columns (protein levels); without it the model is autonomous',
     train: 'groups to fit on',
     test: 'held-out groups to predict and score',
-    out: 'output folder (created; written only when everything succeeded)',
-    seed: 'random seed (default 0)',
-    epochs: `training epochs (default ${NEURAL_DEFAULTS.epochs})`,
+    out: 'output folder, created or replaced when everything succeeded (files kinetica did not write are kept); not an existing file, not the current folder',
+    seed: 'random seed, an integer ≥ 0 (default 0)',
+    epochs: `training epochs, ≥ 1 (default ${NEURAL_DEFAULTS.epochs})`,
     method: `ODE solver for the neural ODE: rk4 (default, on the grid), ${NEURAL_METHODS.slice(1).join(', ')}`,
     grad: 'gradient: backprop (through the solver steps, default) or adjoint',
-    hidden: `hidden layer widths (default ${NEURAL_DEFAULTS.hidden.join(',')})`,
+    hidden: `hidden layer widths (default ${NEURAL_DEFAULTS.hidden.join(',')}; ${NETWORK_DEFAULTS.hidden.join(',')} for the rate network of a built-in pathway network)`,
     ensemble: `members of the ensemble, trained from seeds seed, seed+1, ..: median prediction and 80% band (default ${NEURAL_DEFAULTS.ensemble})`,
     reactions:
       'reaction file: fit dx/dt = S·r with one learned rate per reaction, times its protein level (examples/limonene.reactions)',
@@ -86,8 +85,11 @@ export const trainCommand: Command = {
     for (const name of ['elasticity', 'kinetics'])
       if (o[name] !== undefined && !reactionsFile)
         throw new CliError(`kinetica train: --${name} applies to the S·r_θ model; give --reactions FILE`);
+    const kinetics = reactionsFile ? kineticOptions(o) : undefined;
+    const inputs = [sel.data, reactionsFile ?? []].flat();
+    checkOutputPath('train', out, 'folder', inputs);
     const stoichiometry = reactionsFile
-      ? { ...readReactions(reactionsFile, sel.states, sel.controls), ...kineticOptions(o) }
+      ? { ...readReactions(reactionsFile, sel.states, sel.controls), ...kinetics }
       : undefined;
     const quiet = Boolean(o.quiet || o.json);
     const dataset = loadSelection(sel);
@@ -108,28 +110,26 @@ export const trainCommand: Command = {
       onProgress: (msg, f) => bar.update(f, msg),
     });
     bar.done();
-    writeStaged(out, (stage) => {
-      stage.write('model.json', modelJson(run, sel, seed, dataset));
-      stage.write('metrics.json', metricsJson(run));
-      stage.write('predictions.csv', predictionsCsv(run.results));
-      const blocks: Parameters<typeof writeReport>[2] = [
-        {
-          kind: 'text',
-          text: `Data: ${[sel.data]
-            .flat()
-            .map((f) => `\`${f}\``)
-            .join(', ')}; trained on ${sel.train.join(', ')}; held out ${sel.test.join(', ')}.`,
-        },
-      ];
-      for (const r of run.results) blocks.push(...heldOutBlocks(r, sel.time));
-      blocks.push({
-        kind: 'figure',
-        file: 'training-loss',
-        svg: renderPanels([lossPanel(run.fit.lossHistory)]),
-        caption: 'Training loss per epoch',
-      });
-      writeReport(stage, 'Kinetica: held-out strain prediction', blocks);
-    });
+    writeStaged(
+      out,
+      (stage) => {
+        stage.write('model.json', modelJson(run, sel, seed, dataset));
+        stage.write('metrics.json', metricsJson(run));
+        stage.write('predictions.csv', predictionsCsv(run.results));
+        const blocks: Parameters<typeof writeReport>[2] = [
+          {
+            kind: 'text',
+            text: `Data: ${[sel.data]
+              .flat()
+              .map((f) => `\`${f}\``)
+              .join(', ')}; trained on ${sel.train.join(', ')}; held out ${sel.test.join(', ')}.`,
+          },
+        ];
+        blocks.push(...runBlocks(run.results, run.fit.lossHistory, sel.time));
+        writeReport(stage, 'Kinetica: held-out strain prediction', blocks);
+      },
+      inputs,
+    );
     const summary = Object.fromEntries(
       run.results.map((r) => [
         r.group,
@@ -152,20 +152,14 @@ export const trainCommand: Command = {
 
 /** The network options of `train`, checked before any file is read. */
 function neuralOptions(o: Record<string, unknown>): Omit<NeuralFitOptions, 'seed'> {
-  const positive = (name: string) => {
-    const v = o[name] as number | undefined;
-    if (v !== undefined && !(v >= 1))
-      throw new CliError(`kinetica train: --${name} must be a positive integer, got ${v}`);
-    return v;
-  };
   const hidden = (o.hidden as string[] | undefined)?.map((w) => {
     const v = Number(w);
     if (!Number.isInteger(v) || v < 1)
       throw new CliError(`kinetica train: --hidden needs positive integer widths, got '${w}'`);
     return v;
   });
-  const epochs = positive('epochs');
-  const ensemble = positive('ensemble');
+  const epochs = o.epochs as number | undefined;
+  const ensemble = o.ensemble as number | undefined;
   return {
     ...(epochs !== undefined ? { epochs } : {}),
     ...(ensemble !== undefined ? { ensemble } : {}),
@@ -183,8 +177,5 @@ function kineticOptions(o: Record<string, unknown>): {
   const alpha = e === 'learned' ? e : Number(e);
   if (alpha !== 'learned' && !(e.trim() !== '' && alpha >= 0 && alpha <= 4))
     throw new CliError(`kinetica train: --elasticity must be 'learned' or a number in [0, 4], got '${e}'`);
-  const k = (o.kinetics as string | undefined) ?? 'michaelis-menten';
-  if (k !== 'mass-action' && k !== 'michaelis-menten')
-    throw new CliError(`kinetica train: --kinetics must be mass-action or michaelis-menten, got '${k}'`);
-  return { elasticity: alpha, michaelisMenten: k === 'michaelis-menten' };
+  return { elasticity: alpha, michaelisMenten: o.kinetics !== 'mass-action' };
 }

@@ -40,29 +40,100 @@ export function checkSelection(command: string, s: TableSelection): void {
   }
 }
 
-/** The column names of a delimited table's header line (comma, or tab for .tsv). */
-function headerColumns(file: string): string[] {
-  let text: string;
+/** Largest magnitude of a value the model can work with (squares and sums stay finite). */
+export const MAX_MAGNITUDE = 1e100;
+
+/** The cells of one line of a delimited table, with the column (1-based) where each starts. */
+function splitLine(line: string, delimiter: string): { text: string; column: number }[] {
+  const out: { text: string; column: number }[] = [];
+  let cur = '';
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) {
+      out.push({ text: cur.trim(), column: start + 1 });
+      cur = '';
+      start = i + 1;
+    } else cur += ch;
+  }
+  out.push({ text: cur.trim(), column: start + 1 });
+  return out;
+}
+
+/** The lines of a file (CRLF, LF or CR ends), or [] when it cannot be read. */
+function fileLines(file: string): string[] {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r\n|\r|\n/);
   } catch {
     return []; // the reader reports an unreadable file, naming it
   }
-  const eol = text.indexOf('\n');
-  text = eol >= 0 ? text.slice(0, eol) : text;
-  const delimiter = text.includes('\t') && !text.includes(',') ? '\t' : ',';
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of text.replace(/^\uFEFF/, '').replace(/\r$/, '')) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === delimiter && !quoted) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
+}
+
+const delimiterOf = (header: string) => (header.includes('\t') && !header.includes(',') ? '\t' : ',');
+
+/** The column names of a delimited table's header line (comma, or tab for .tsv). */
+function headerColumns(file: string): string[] {
+  const header = fileLines(file)[0] ?? '';
+  return splitLine(header, delimiterOf(header)).map((c) => c.text);
+}
+
+/** Column (1-based) of the cell of column `name` on line `line`, for messages; undefined when unsure. */
+function cellColumn(file: string, line: number, name: string): number | undefined {
+  const lines = fileLines(file);
+  const delimiter = delimiterOf(lines[0] ?? '');
+  const index = splitLine(lines[0] ?? '', delimiter).findIndex((c) => c.text === name);
+  return index < 0 ? undefined : splitLine(lines[line - 1] ?? '', delimiter)[index]?.column;
+}
+
+/** An input error at the cell of column `name` on the row of group `g` at time index `k`. */
+function cellError(file: string, g: Group, k: number, name: string, message: string): InputError {
+  const line = g.lines?.[k];
+  return new InputError(message, file, line, line === undefined ? undefined : cellColumn(file, line, name));
+}
+
+/**
+ * Values the model cannot use, refused where they are: a magnitude beyond MAX_MAGNITUDE, and a
+ * blank first value of a state that a test group measures later (the prediction starts from it;
+ * filling it from later points would change the answer silently). A state a group never
+ * measures (pooled tables of other pathways) stays allowed.
+ */
+function checkValues(file: string, ds: Dataset, s: TableSelection): void {
+  for (const g of ds.groups) {
+    g.times.forEach((t, k) => {
+      if (Math.abs(t) > MAX_MAGNITUDE)
+        throw cellError(file, g, k, ds.timeColumn, `time ${t} is too large (the limit is ±${MAX_MAGNITUDE})`);
+    });
+    ds.features.forEach((f, j) => {
+      const v = g.values[j]!;
+      v.forEach((x, k) => {
+        if (Math.abs(x) > MAX_MAGNITUDE)
+          throw cellError(
+            file,
+            g,
+            k,
+            f.name,
+            `value ${x} in column ${JSON.stringify(f.name)} is too large (the limit is ±${MAX_MAGNITUDE}); rescale the column, e.g. change its unit`,
+          );
+      });
+      if (
+        s.test.includes(g.name) &&
+        s.states.includes(f.name) &&
+        Number.isNaN(v[0]!) &&
+        v.some((x) => !Number.isNaN(x))
+      )
+        throw cellError(
+          file,
+          g,
+          0,
+          f.name,
+          `test strain '${g.name}' has no value of '${f.name}' at its first time ${g.times[0]}; the prediction starts from it (fill the cell)`,
+        );
+    });
   }
-  out.push(cur.trim());
-  return out;
 }
 
 /** One table with the selection's columns; with `optional`, a state column it lacks is all missing. */
@@ -72,6 +143,7 @@ function readTable(file: string, s: TableSelection, optional: boolean): Dataset 
   const features = present ? wanted.filter((c) => present.has(c) || !s.states.includes(c)) : wanted;
   const all = readWideCsvFile(file, { groupColumn: s.group, timeColumn: s.time, features });
   const ds = selectFeatures(all, features);
+  checkValues(file, ds, s);
   if (features.length === wanted.length) return ds;
   // Pooled tables: a state another pathway's table measures and this one does not is missing here.
   const index = new Map(ds.features.map((f, i) => [f.name, i]));

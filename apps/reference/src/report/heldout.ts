@@ -166,6 +166,19 @@ export function trajectoryPanels(r: HeldOutResult, timeLabel = 'time'): Panel[] 
   });
 }
 
+/** The report of a held-out run: each test group's blocks, then the training loss figure. */
+export function runBlocks(results: HeldOutResult[], lossHistory: ArrayLike<number>, time: string): Block[] {
+  return [
+    ...results.flatMap((r) => heldOutBlocks(r, time)),
+    {
+      kind: 'figure',
+      file: 'training-loss',
+      svg: renderPanels([lossPanel(lossHistory)]),
+      caption: 'Training loss per epoch',
+    },
+  ];
+}
+
 export function lossPanel(history: ArrayLike<number>, validation?: ArrayLike<number>): Panel {
   const x = Array.from({ length: history.length }, (_, i) => i + 1);
   const series = [{ name: 'training loss', x, y: history }];
