@@ -236,6 +236,16 @@ describe('simulate: a bad settings file is blamed on the settings file, with its
     expect(oneLine(r)).toMatch(message);
   });
 
+  it('a settings file over 1 MiB is refused before it is read', () => {
+    const settings = join(dir, 'huge.txt');
+    writeFileSync(settings, `${settingsText({})}${'# padding\n'.repeat(120_000)}`);
+    const r = runCli(['simulate', '--sbml', sbml, '--settings', settings, '--out', join(dir, 'o.csv')]);
+    expect(r.code).toBe(3);
+    expect(oneLine(r)).toMatch(
+      /huge\.txt: the settings file has [\d,]+ bytes, more than the limit of 1,048,576/,
+    );
+  });
+
   it('a good settings file still simulates', () => {
     const settings = join(dir, 'good.txt');
     writeFileSync(settings, settingsText({}));

@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import {
   type Dataset,
   type DatasetJSON,
@@ -10,7 +9,7 @@ import {
 import { InputError } from '../io/errors';
 import type { TableSelection } from './data';
 import type { HeldOutRun } from './heldout';
-import { MAX_MODEL_FILE_BYTES } from './limits';
+import { MAX_MODEL_FILE_BYTES, readLimitedFile } from './limits';
 import { checkModelFile, ModelFileProblem } from './model-schema';
 import { loadNeuralOde, type NeuralOdeFit } from './neural';
 
@@ -69,19 +68,7 @@ export function modelJson(run: HeldOutRun, sel: TableSelection, seed: number, da
  * model-schema.ts. Any problem is an InputError `FILE: <json path>: problem` (exit 3).
  */
 export function readModelFile(path: string): ModelFile {
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_MODEL_FILE_BYTES)
-      throw new InputError(
-        `the model file has ${size.toLocaleString('en-US')} bytes, more than the limit of ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')}`,
-        path,
-      );
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError('cannot read the model file (does it exist?)', path);
-  }
+  const text = readLimitedFile(path, MAX_MODEL_FILE_BYTES, 'model');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,8 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { compileSbml, readSbml, type SbmlSettings } from '@kinetica/stoichiometry';
 import * as v from 'valibot';
 import { InputError } from '../io/errors';
-import { MAX_OUTPUT_ROWS, MAX_SETTINGS_FILE_BYTES, outputSizeProblem } from './limits';
+import { MAX_OUTPUT_ROWS, MAX_SETTINGS_FILE_BYTES, outputSizeProblem, readLimitedFile } from './limits';
 
 /**
  * An SBML Test Suite settings file (`key: value` lines, lists comma-separated), read and checked
@@ -36,19 +35,7 @@ const nameList = v.array(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
 
 /** Read and check a settings file; any problem is an InputError naming the file and line (exit 3). */
 export function readSettingsFile(path: string): SettingsFile {
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_SETTINGS_FILE_BYTES)
-      throw new InputError(
-        `the settings file has ${size.toLocaleString('en-US')} bytes, more than the limit of ${MAX_SETTINGS_FILE_BYTES.toLocaleString('en-US')}`,
-        path,
-      );
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError('cannot read the settings file (does it exist?)', path);
-  }
+  const text = readLimitedFile(path, MAX_SETTINGS_FILE_BYTES, 'settings');
   const entries = new Map<string, string>();
   const lines = new Map<string, number>();
   text.split(/\r?\n/).forEach((line, i) => {
