@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type Dataset, findGroup, type Group, readWideCsvFile, selectFeatures } from '@kinetica/omics-io';
 import { InputError } from '../io/errors';
 import { CliError } from '../io/errors';
@@ -62,14 +62,23 @@ function splitLine(line: string, delimiter: string): { text: string; column: num
   return out;
 }
 
-/** The lines of a file (CRLF, LF or CR ends), or [] when it cannot be read. */
-function fileLines(file: string): string[] {
+/** The lines of a file's first `bytes` bytes (CRLF, LF or CR ends), or [] when it cannot be read. */
+function fileLines(file: string, bytes = Number.POSITIVE_INFINITY): string[] {
   try {
-    return readFileSync(file, 'utf8')
-      .replace(/^\uFEFF/, '')
-      .split(/\r\n|\r|\n/);
+    let text: string;
+    if (bytes === Number.POSITIVE_INFINITY) text = readFileSync(file, 'utf8');
+    else {
+      const buffer = Buffer.alloc(bytes);
+      const fd = openSync(file, 'r');
+      try {
+        text = buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   } catch {
-    return []; // the reader reports an unreadable file, naming it
+    return []; // the reader reports an unreadable file (or one too long to hold), naming it
   }
 }
 
@@ -77,7 +86,8 @@ const delimiterOf = (header: string) => (header.includes('\t') && !header.includ
 
 /** The column names of a delimited table's header line (comma, or tab for .tsv). */
 function headerColumns(file: string): string[] {
-  const header = fileLines(file)[0] ?? '';
+  // The reader refuses a longer row; reading only this much keeps a huge file from being held whole.
+  const header = fileLines(file, 1 << 24)[0] ?? '';
   return splitLine(header, delimiterOf(header)).map((c) => c.text);
 }
 
