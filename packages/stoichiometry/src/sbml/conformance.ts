@@ -73,8 +73,9 @@ function compareTables(
   if (got.rows.length !== expected.rows.length) {
     return { outcome: 'fail', detail: `${got.rows.length} output rows, expected ${expected.rows.length}` };
   }
+  // Column 0 of both tables is time; a variable may itself be named 'time' (case 01821).
   const columns = expected.header.slice(1).map((name) => {
-    const k = got.header.indexOf(name);
+    const k = got.header.indexOf(name, 1);
     if (k < 0) throw new TypeError(`results column "${name}" was not simulated`);
     return k;
   });

@@ -102,7 +102,8 @@ export function readSbml(text: string): SbmlModel {
   for (const fd of listOf(model, 'listOfFunctionDefinitions', 'functionDefinition')) {
     const id = requireId(fd, 'functionDefinition');
     const math = child(fd, 'math');
-    if (!math) throw new TypeError(`SBML: functionDefinition ${id} has no <math>`);
+    // L3V2: a function without math defines nothing (a use of it is then an unknown function).
+    if (!math) continue;
     const node = readMath(math, `functionDefinition ${id}`);
     if (node.type !== 'lambda') throw new TypeError(`SBML: functionDefinition ${id} is not a <lambda>`);
     functions.set(id, { params: node.params, body: node.body });
@@ -138,16 +139,19 @@ export function readSbml(text: string): SbmlModel {
     if (value !== undefined) out.value = value;
     return out;
   });
-  const initialAssignments = listOf(model, 'listOfInitialAssignments', 'initialAssignment').map((ia) => {
-    const symbol = ia.attributes.symbol ?? '';
-    return { symbol, math: mathOf(ia, `initialAssignment ${symbol}`) };
-  });
+  // L3V2 makes <math> optional: an initial assignment, rule or kinetic law without it has no effect.
+  const initialAssignments = listOf(model, 'listOfInitialAssignments', 'initialAssignment')
+    .filter(hasMath)
+    .map((ia) => {
+      const symbol = ia.attributes.symbol ?? '';
+      return { symbol, math: mathOf(ia, `initialAssignment ${symbol}`) };
+    });
   const rules: SbmlRule[] = [];
   const ruleList = child(model, 'listOfRules');
   for (const r of ruleList?.children ?? []) {
     if (r.name === 'algebraicRule')
       throw new SbmlUnsupportedError('algebraicRule', 'algebraic rules need a DAE solver');
-    if (r.name !== 'assignmentRule' && r.name !== 'rateRule') continue;
+    if ((r.name !== 'assignmentRule' && r.name !== 'rateRule') || !hasMath(r)) continue;
     const variable = r.attributes.variable ?? '';
     rules.push({
       type: r.name === 'rateRule' ? 'rate' : 'assignment',
@@ -199,7 +203,7 @@ function readReaction(r: XmlElement, l2: boolean): SbmlReaction {
     ),
   };
   const kl = child(r, 'kineticLaw');
-  if (kl) {
+  if (kl && hasMath(kl)) {
     const locals = [
       ...listOf(kl, 'listOfLocalParameters', 'localParameter'),
       ...listOf(kl, 'listOfParameters', 'parameter'),
@@ -214,6 +218,8 @@ function readReaction(r: XmlElement, l2: boolean): SbmlReaction {
   }
   return out;
 }
+
+const hasMath = (el: XmlElement) => child(el, 'math') !== undefined;
 
 function mathOf(el: XmlElement, where: string): MathNode {
   const math = child(el, 'math');
