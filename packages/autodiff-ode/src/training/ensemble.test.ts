@@ -37,7 +37,7 @@ describe('EnsembleModel', () => {
 
   it('predicts the members’ median, inside a band that widens with the residual scale', () => {
     const narrow = new EnsembleModel(members, [0, 0], { level: 0.8 });
-    const wide = new EnsembleModel(members, [0.2, 0.2], { level: 0.8 });
+    const wide = new EnsembleModel(members, [5, 5], { level: 0.8 });
     const runs = narrow.predictMembers([1, -0.5], undefined, times);
     const band = wide.predictBand([1, -0.5], undefined, times);
     const med = narrow.predict([1, -0.5], undefined, times);
@@ -50,6 +50,23 @@ describe('EnsembleModel', () => {
         expect(band.upper[k]![j]!).toBeGreaterThan(v[2]!);
       }
     });
+  });
+
+  it('does not add the members’ spread on top of the error scale: variance ≈ max(σ², s²)', () => {
+    const e = new EnsembleModel(members, [0.3, 0.3], { level: 0.8 });
+    // One member, no spread: the band is the normal ±z₀.₉σ.
+    const one = e.combine([[Float64Array.of(1, 2)]]);
+    expect(one.upper[0]![0]! - one.median[0]![0]!).toBeCloseTo(1.2815515655446004 * 0.3, 6);
+    // Members spread far wider than σ: the band is their own 10th–90th percentiles.
+    const runs = [-3, -1, 0, 1, 3].map((c) => [Float64Array.of(c, c)]);
+    const spread = e.combine(runs);
+    expect(spread.lower[0]![0]).toBe(-3);
+    expect(spread.upper[0]![0]).toBe(3);
+    // Members spread less than σ: each keeps only what σ² leaves beyond their variance, so the
+    // band's half-width stays near z₀.₉σ instead of growing with the spread.
+    const close = e.combine([-0.1, 0, 0.1].map((c) => [Float64Array.of(c, c)]));
+    expect(close.upper[0]![0]! - close.lower[0]![0]!).toBeLessThan(2 * 1.2815515655446004 * 0.3 * 1.02);
+    expect(close.upper[0]![0]! - close.lower[0]![0]!).toBeGreaterThan(2 * 1.2815515655446004 * 0.3 * 0.9);
   });
 
   it('clips median and band at zero when nonnegative, and round-trips through JSON', () => {

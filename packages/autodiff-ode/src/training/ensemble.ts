@@ -5,10 +5,13 @@ import { loadModel, type NeuralODEJSON, type PredictOptions, type TrainedModel }
 /**
  * Ensembles of neural ODEs: members trained from different seeds, predictions combined by the
  * median, and a prediction band from the members' predictive mixture. Each member m predicts
- * x̂_m(t); the band is the central `level` interval of the equal mixture of N(x̂_m(t), σ_j²) over
- * the members, σ_j the members' root-mean-square error on the training data for state j. The
- * members' spread carries what the data leave undetermined (larger far from the training
- * strains), σ_j the misfit and measurement noise a single model cannot remove.
+ * x̂_m(t); the band is the central `level` interval of the equal mixture of N(x̂_m(t), σ²) over
+ * the members, where σ² = max(σ_j² − s²(t), 0), s²(t) the members' variance at t and σ_j the
+ * error scale of one model for state j (`residualScale`: by default the members' RMSE on the
+ * training data; better, a held-out error from cross-validation). The mixture's variance is then
+ * about max(σ_j², s²): σ_j where the members agree (in distribution), their spread where the
+ * data leave the prediction undetermined (far from the training strains). The spread is not
+ * added on top of σ_j, which already contains one model's share of it.
  */
 
 /** The JSON form of an ensemble: its members and how they combine. */
@@ -184,9 +187,18 @@ export class EnsembleModel {
         for (let m = 0; m < M; m++) v[m] = runs[m]![k]![j]!;
         med[j] = clip(median(v));
         if (!band) continue;
+        // σ_j is the total error of one model; the members' spread s² is part of it, so each
+        // member's noise is what σ_j² leaves beyond s² (total variance ≈ max(σ_j², s²)).
+        let mean = 0;
+        for (let m = 0; m < M; m++) mean += v[m]!;
+        mean /= M;
+        let s2 = 0;
+        for (let m = 0; m < M; m++) s2 += (v[m]! - mean) ** 2;
+        s2 /= M;
+        const sigma = Math.sqrt(Math.max(this.residualScale[j]! ** 2 - s2, 0));
         // The quantile of max(X, 0) is max(quantile of X, 0): clipping commutes with the band.
-        lo[j] = clip(mixtureQuantile(v, this.residualScale[j]!, qLo));
-        hi[j] = clip(mixtureQuantile(v, this.residualScale[j]!, qHi));
+        lo[j] = clip(mixtureQuantile(v, sigma, qLo));
+        hi[j] = clip(mixtureQuantile(v, sigma, qHi));
       }
       out.median.push(med);
       if (band) {
