@@ -177,7 +177,7 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
  * cross-validation over the training groups (`selectByCrossValidation`; with a single training
  * group, the network is taken) and the better one is trained. With two or more training groups
  * the same cross-validation (of the one candidate otherwise) gives the held-out error per state
- * that calibrates the ensemble's band (`residualScale`).
+ * that calibrates the ensemble's band (`residualScale`: `heldOutSigma`).
  */
 export function resolveStructure(
   spec: HeldOutSpec,
@@ -215,7 +215,7 @@ export function resolveStructure(
     spec.onProgress?.(m, 0),
   );
   return {
-    options: { ...candidates[selection.chosen]!, residualScale: selection.heldOutRmse },
+    options: { ...candidates[selection.chosen]!, residualScale: selection.heldOutSigma },
     selection,
   };
 }

@@ -1,6 +1,20 @@
 import type { GridTrajectory } from '../baseline/costello-martin';
+import { createInterpolant } from '@kinetica/omics-io';
 import { type MeasuredState, pooledStd, scorePrediction } from '../protocol';
 import { fitNeuralOde, type NeuralFitOptions } from './neural';
+
+/** The band's level (80%): the quantile of |residual| and the normal quantile z₀.₉ that match it. */
+const BAND_Q = 0.8;
+const Z_BAND = 1.2815515655446004;
+
+/** The q-quantile of v by linear interpolation between order statistics (numpy's default). */
+function quantile(v: number[], q: number): number {
+  const s = [...v].sort((a, b) => a - b);
+  const x = q * (s.length - 1);
+  const lo = Math.floor(x);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (x - lo) * (s[hi]! - s[lo]!);
+}
 
 /** How the model was chosen among candidates (or, with one, checked) by cross-validation. */
 export interface StructureSelection {
@@ -11,11 +25,13 @@ export interface StructureSelection {
   scores: Record<string, number>;
   chosen: string;
   /**
-   * The chosen candidate's root-mean-square error per state on the held-out groups (NaN for a
-   * state never measured there): what a prediction of a new strain is off by, which calibrates the
-   * ensemble's band.
+   * Per state, the chosen candidate's held-out error as the standard deviation of the normal
+   * distribution with the same central 80% interval: the 80th percentile of |observed − predicted|
+   * over the held-out groups' measured points, divided by z₀.₉ = 1.2816 (NaN for a state never
+   * measured there). It calibrates the ensemble's band; a percentile, unlike the RMS, is not
+   * inflated by the few large misses of a heavy-tailed error.
    */
-  heldOutRmse: number[];
+  heldOutSigma: number[];
 }
 
 /**
@@ -36,13 +52,12 @@ export function selectByCrossValidation(
   const k = Math.min(training.length, 3);
   const n = training[0]!.states.length;
   const scores: Record<string, number> = {};
-  const rmse: Record<string, number[]> = {};
+  const sigma: Record<string, number[]> = {};
   for (const [name, options] of Object.entries(candidates)) {
     let logSum = 0;
     let count = 0;
     let failed = false;
-    const ss = new Float64Array(n);
-    const points = new Float64Array(n);
+    const residuals: number[][] = Array.from({ length: n }, () => []);
     for (let fold = 0; fold < k && !failed; fold++) {
       onProgress?.(`choosing the model: ${name}, fold ${fold + 1}/${k}`);
       const fitOn = training.filter((_, i) => i % k !== fold);
@@ -56,14 +71,15 @@ export function selectByCrossValidation(
             tr.controls,
             tr.t,
           );
-          const { nrmse, rmse: r } = scorePrediction(measured[i]!, tr.t, predicted, scale);
+          const { nrmse } = scorePrediction(measured[i]!, tr.t, predicted, scale);
           measured[i]!.forEach((m, j) => {
             const v = nrmse[m.name]!;
             if (!(v > 0) || !Number.isFinite(v)) return;
             logSum += Math.log(v);
             count++;
-            ss[j] += r[m.name]! ** 2 * m.times.length;
-            points[j] += m.times.length;
+            const curve = createInterpolant(tr.t, predicted[j]!);
+            for (let q = 0; q < m.times.length; q++)
+              residuals[j]!.push(Math.abs(curve.at(m.times[q]!) - m.values[q]!));
           });
         });
       } catch {
@@ -71,9 +87,7 @@ export function selectByCrossValidation(
       }
     }
     scores[name] = failed || count === 0 ? Number.POSITIVE_INFINITY : Math.exp(logSum / count);
-    rmse[name] = Array.from(ss, (v, j) =>
-      points[j]! > 0 && !failed ? Math.sqrt(v / points[j]!) : Number.NaN,
-    );
+    sigma[name] = residuals.map((r) => (r.length > 0 && !failed ? quantile(r, BAND_Q) / Z_BAND : Number.NaN));
   }
   let chosen = Object.keys(candidates)[0]!;
   for (const name of Object.keys(candidates)) if (scores[name]! < scores[chosen]!) chosen = name;
@@ -82,6 +96,6 @@ export function selectByCrossValidation(
     folds: k,
     scores,
     chosen,
-    heldOutRmse: rmse[chosen]!,
+    heldOutSigma: sigma[chosen]!,
   };
 }
