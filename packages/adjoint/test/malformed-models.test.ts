@@ -18,29 +18,28 @@ const MODES: Exclude<GradientMode, 'auto'>[] = [
   'forward',
 ];
 
+/** The good model with one output entry put back to what the buffer held before the call. */
+function leaving(output: 'vJy' | 'vJp', index: number): GradientModel {
+  return {
+    ...good,
+    vjp(t, y, p, v, vy, vp) {
+      const out = output === 'vJy' ? vy : vp;
+      const keep = out[index]!;
+      good.vjp(t, y, p, v, vy, vp);
+      out[index] = keep;
+    },
+  };
+}
+
 const malformedModels: [string, GradientModel, RegExp][] = [
   [
     'a vjp that leaves vJp[2] unwritten',
-    {
-      ...good,
-      vjp(t, y, p, v, vy, vp) {
-        const keep = vp[2]!;
-        good.vjp(t, y, p, v, vy, vp);
-        vp[2] = keep;
-      },
-    },
+    leaving('vJp', 2),
     /model\.vjp: vJp\[2\] left unwritten or set to NaN at t=/,
   ],
   [
     'a vjp that leaves vJy[1] unwritten',
-    {
-      ...good,
-      vjp(t, y, p, v, vy, vp) {
-        const keep = vy[1]!;
-        good.vjp(t, y, p, v, vy, vp);
-        vy[1] = keep;
-      },
-    },
+    leaving('vJy', 1),
     /model\.vjp: vJy\[1\] left unwritten or set to NaN at t=/,
   ],
   [
