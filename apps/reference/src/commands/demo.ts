@@ -139,7 +139,7 @@ export const demoCommand: Command = {
       for (const r of run.results) {
         info(
           false,
-          `${r.group}: nRMSE ${r.scores.overallNrmse.toPrecision(3)} vs baseline ${r.baselineScores.overallNrmse.toPrecision(3)} (${r.improvementPct.toFixed(1)}% better)`,
+          `${r.group}: nRMSE ${r.scores.overallNrmse.toPrecision(3)} vs the strongest baseline (${r.baselineName ?? 'none succeeded'}) ${r.baselineScores.overallNrmse.toPrecision(3)}: improvement ${r.improvementPct.toFixed(1)}%${r.coverage ? `; 80% band covers ${(100 * r.coverage.coverage).toFixed(0)}% of the measured points` : ''}`,
         );
       }
       info(false, `report: ${out}/report.html (and report.md, plots as SVG and PNG)`);
