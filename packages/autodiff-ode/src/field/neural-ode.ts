@@ -153,6 +153,31 @@ function typicalLevel(shift: Float64Array, scale: Float64Array): Float64Array {
   return shift.map((s, k) => (s !== 0 ? Math.abs(s) : scale[k]!));
 }
 
+/**
+ * The control indices of one `enzymes` entry: none for null, one for a number, the list for an
+ * array (anything else gives [NaN], which the spec's validation refuses).
+ */
+export function enzymeIndices(entry: number | readonly number[] | null | undefined): readonly number[] {
+  if (entry === null || entry === undefined) return [];
+  if (typeof entry === 'number') return [entry];
+  return Array.isArray(entry) ? entry : [Number.NaN];
+}
+
+/** An enzyme factor (level/scale)^α: a level ≤ 0 carries no flux unless α = 1 (linear, signed as given). */
+export function enzymePower(ratio: number, alpha: number): number {
+  return alpha === 1 ? ratio : ratio > 0 ? ratio ** alpha : 0;
+}
+
+/**
+ * A substrate factor at level x: x/scale (mass action), or x⁺/(x⁺ + K) with K the Michaelis
+ * constant (Michaelis–Menten: vanishes at zero, saturates far above K).
+ */
+export function substrateFactor(x: number, scaleOrK: number, michaelisMenten: boolean): number {
+  if (!michaelisMenten) return x / scaleOrK;
+  const xp = x > 0 ? x : 0;
+  return xp / (xp + scaleOrK);
+}
+
 function resolveStoichiometry(
   spec: StoichiometrySpec,
   n: number,
@@ -181,8 +206,7 @@ function resolveStoichiometry(
   const enzymePtr = new Int32Array(nr + 1);
   const enzymeList: number[] = [];
   enzymes.forEach((entry, j) => {
-    const list =
-      entry === null ? [] : typeof entry === 'number' ? [entry] : Array.isArray(entry) ? entry : [Number.NaN];
+    const list = enzymeIndices(entry);
     for (const k of list) {
       if (!Number.isInteger(k) || k < 0 || k >= m) {
         throw new RangeError(
@@ -581,19 +605,17 @@ export class NeuralField extends TapedField {
     const ao = this.node.elasticityOffset;
     let e = 1;
     for (let q = st.enzymePtr[j]!; q < st.enzymePtr[j + 1]!; q++) {
-      const ratio = tape[eo + q]!;
-      const alpha = Number.isNaN(fixed) ? sigmoid(p[ao + q]!) : fixed;
-      e *= alpha === 1 ? ratio : ratio > 0 ? ratio ** alpha : 0;
+      e *= enzymePower(tape[eo + q]!, Number.isNaN(fixed) ? sigmoid(p[ao + q]!) : fixed);
     }
     return e;
   }
 
   /** The factor of substrate q of reaction j at level x: x/scale (mass action) or x⁺/(x⁺ + K). */
   private substrateTerm(st: Stoichiometry, p: Float64Array, q: number, x: number): number {
-    const i = st.substrates[q]!;
-    if (!st.michaelisMenten) return x / st.substrateScale[i]!;
-    const xp = x > 0 ? x : 0;
-    return xp / (xp + st.substrateScale[i]! * Math.exp(p[this.node.michaelisOffset + q]!));
+    const scale = st.substrateScale[st.substrates[q]!]!;
+    return st.michaelisMenten
+      ? substrateFactor(x, scale * Math.exp(p[this.node.michaelisOffset + q]!), true)
+      : substrateFactor(x, scale, false);
   }
 
   /** dx/dt into dydt[dOff …] from the network output on the tape. */
@@ -697,8 +719,8 @@ export class NeuralField extends TapedField {
           for (let q = enzymePtr[j]!; q < enzymePtr[j + 1]!; q++) {
             const ratio = tape[eo + q]!;
             if (!(ratio > 0)) continue;
-            const alpha = sigmoid(p![ao + q]!);
-            vJp![ao + q] += cr * Math.log(ratio) * alpha * (1 - alpha);
+            const alpha = sigmoid(p[ao + q]!);
+            vJp[ao + q] += cr * Math.log(ratio) * alpha * (1 - alpha);
           }
         }
         if (q0 === q1) continue;

@@ -1,4 +1,4 @@
-import type { StoichiometrySpec } from '../field/neural-ode';
+import { enzymeIndices, enzymePower, type StoichiometrySpec, substrateFactor } from '../field/neural-ode';
 import { LinearControls } from '../field/controls';
 import type { TrainingTrajectory } from './types';
 
@@ -122,20 +122,13 @@ export function fitRateScale(
         let r = 0;
         for (let k = 0; k < n; k++) r += P[j * n + k]! * slope[k]!;
         rr[j] += r * r;
-        const e = enzymes[j];
         let f = 1;
-        for (const k of e === null || e === undefined ? [] : typeof e === 'number' ? [e] : e) {
-          const ratio = u[k]! / enzymeScale[k]!;
-          f *= alpha === 1 ? ratio : ratio > 0 ? ratio ** alpha : 0;
-        }
+        for (const k of enzymeIndices(enzymes[j])) f *= enzymePower(u[k]! / enzymeScale[k]!, alpha);
         if (spec.massAction && !spec.reversible?.[j]) {
-          for (let k = 0; k < n; k++) {
-            if (!(S[k]![j]! < 0)) continue;
-            const x = 0.5 * (a[k]! + b[k]!);
-            f *= spec.michaelisMenten
-              ? Math.max(x, 0) / (Math.max(x, 0) + substrateScale[k]!)
-              : x / substrateScale[k]!;
-          }
+          // Michaelis constants start at the substrate scale (log K offset 0).
+          for (let k = 0; k < n; k++)
+            if (S[k]![j]! < 0)
+              f *= substrateFactor(0.5 * (a[k]! + b[k]!), substrateScale[k]!, spec.michaelisMenten === true);
         }
         ff[j] += f * f;
       }
