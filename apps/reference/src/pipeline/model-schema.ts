@@ -1,6 +1,7 @@
 import { ACTIVATIONS } from '@kinetica/autodiff-ode';
 import * as v from 'valibot';
 import { MAX_GRID_POINTS, modelSizeProblem, networkParams } from './limits';
+import { NEURAL_METHODS } from './neural';
 
 /**
  * The schema of model.json (what `kinetica train` writes), checked before anything is built from
@@ -52,18 +53,8 @@ const oneOf = <T extends readonly string[]>(options: T) =>
   v.picklist(options, expect(`one of ${options.join(', ')}`));
 const literal = <T extends string | number>(value: T) => v.literal(value, expect(JSON.stringify(value)));
 
-const SOLVER_METHODS = [
-  'rk4',
-  'dopri5',
-  'euler',
-  'map',
-  'tsit5',
-  'bs3',
-  'radau5',
-  'bdf',
-  'rodas5',
-  'auto',
-] as const;
+/** Methods a model's members may name: those `kinetica train` writes, and 'auto' for predicting. */
+const SOLVER_METHODS = [...NEURAL_METHODS, 'auto'];
 
 const stoichiometrySchema = obj({
   S: list(list(finite)),
