@@ -79,7 +79,7 @@ export function readModelFile(path: string): ModelFile {
   if (format !== MODEL_FORMAT)
     throw new InputError(`not a kinetica model file (format ${JSON.stringify(format) ?? 'missing'})`, path);
   try {
-    return checkModelFile(json, MODEL_FORMAT) as ModelFile;
+    return checkModelFile(json) as ModelFile;
   } catch (err) {
     if (err instanceof ModelFileProblem) throw new InputError(err.message, path);
     throw err;
@@ -109,25 +109,16 @@ export function loadModelFile(path: string): LoadedModel {
   } catch (err) {
     return fail(err, 'neural: the neural fit cannot be loaded');
   }
-  const guarded: NeuralOdeFit = {
-    ...fit,
-    predict(x0, controls, grid) {
+  const guard =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): R => {
       try {
-        return fit.predict(x0, controls, grid);
-      } catch (err) {
-        return fail(err, "the model's prediction failed");
-      }
-    },
-  };
-  if (fit.predictBand) {
-    const band = fit.predictBand;
-    guarded.predictBand = (x0, controls, grid) => {
-      try {
-        return band(x0, controls, grid);
+        return f(...args);
       } catch (err) {
         return fail(err, "the model's prediction failed");
       }
     };
-  }
+  const guarded: NeuralOdeFit = { ...fit, predict: guard(fit.predict) };
+  if (fit.predictBand) guarded.predictBand = guard(fit.predictBand);
   return { model, fit: guarded, grid: linspace(model.grid.t0, model.grid.t1, model.grid.points) };
 }

@@ -273,7 +273,7 @@ function sameParams(a: readonly number[], b: readonly number[]): boolean {
  * model.json's content checked against the schema and for consistency; throws a ModelFileProblem
  * (path and problem) at the first problem.
  */
-export function checkModelFile(json: unknown, format: string): Checked {
+export function checkModelFile(json: unknown): Checked {
   const result = v.safeParse(modelFileSchema, json, { abortEarly: true });
   if (!result.success) {
     const issue = result.issues[0];
@@ -282,11 +282,6 @@ export function checkModelFile(json: unknown, format: string): Checked {
     throw new ModelFileProblem(path, issue.input === undefined ? 'is missing' : issue.message);
   }
   const m = result.output;
-  need(
-    m.format === format,
-    'format',
-    `is ${shown(m.format)}: not a kinetica model file (expected ${shown(format)})`,
-  );
   need(m.grid.t1 > m.grid.t0, 'grid.t1', `must be greater than grid.t0 (${m.grid.t0}), got ${m.grid.t1}`);
   const states = m.states.length;
   const controls = m.controls.length;
