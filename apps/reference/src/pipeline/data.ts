@@ -1,7 +1,13 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { type Dataset, findGroup, type Group, readWideCsvFile, selectFeatures } from '@kinetica/omics-io';
-import { InputError } from '../io/errors';
-import { CliError } from '../io/errors';
+import {
+  type Dataset,
+  findGroup,
+  type Group,
+  MAX_RECORD_CHARS,
+  readWideCsvFile,
+  selectFeatures,
+} from '@kinetica/omics-io';
+import { CliError, InputError } from '../io/errors';
 
 export interface TableSelection {
   /** The table, or several pooled (`--data` given more than once). */
@@ -41,7 +47,7 @@ export function checkSelection(command: string, s: TableSelection): void {
 }
 
 /** Largest magnitude of a value the model can work with (squares and sums stay finite). */
-export const MAX_MAGNITUDE = 1e100;
+const MAX_MAGNITUDE = 1e100;
 
 /** The cells of one line of a delimited table, with the column (1-based) where each starts. */
 function splitLine(line: string, delimiter: string): { text: string; column: number }[] {
@@ -87,7 +93,7 @@ const delimiterOf = (header: string) => (header.includes('\t') && !header.includ
 /** The column names of a delimited table's header line (comma, or tab for .tsv). */
 function headerColumns(file: string): string[] {
   // The reader refuses a longer row; reading only this much keeps a huge file from being held whole.
-  const header = fileLines(file, 1 << 24)[0] ?? '';
+  const header = fileLines(file, MAX_RECORD_CHARS)[0] ?? '';
   return splitLine(header, delimiterOf(header)).map((c) => c.text);
 }
 
