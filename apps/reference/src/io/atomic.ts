@@ -26,7 +26,7 @@ import { CliError } from './errors';
  */
 
 /** Lists the outputs of the run that wrote a folder (one name per line). */
-export const MANIFEST = '.kinetica-outputs';
+const MANIFEST = '.kinetica-outputs';
 
 /** Outputs of runs from before the manifest existed. */
 const LEGACY_OUTPUT =
@@ -57,14 +57,12 @@ function statOrNone(p: string) {
   }
 }
 
-const exists = (p: string) => statOrNone(p) !== undefined;
-
 /**
  * Remove what killed runs left in `parent`: staging folders and temporary files of processes that
  * are gone, and old-style staging folders for `name`. A swap interrupted after the old folder was
  * moved aside is finished: the old folder is put back, or its foreign files carried over.
  */
-export function sweepStale(parent: string, name: string): void {
+function sweepStale(parent: string, name: string): void {
   let entries: string[];
   try {
     entries = readdirSync(parent);
@@ -80,7 +78,7 @@ export function sweepStale(parent: string, name: string): void {
         if (alive(pid)) continue;
         if (m[2] === 'old') {
           const dest = join(parent, m[1]!);
-          if (!exists(dest)) {
+          if (!existsSync(dest)) {
             renameSync(path, dest);
             continue;
           }
@@ -117,7 +115,7 @@ function carryForeign(from: string, to: string, keep: readonly string[]): void {
     const dst = join(to, e);
     const written = ours ? ours.has(e) : LEGACY_OUTPUT.test(e);
     if (written && !keep.includes(dst)) continue;
-    if (!exists(dst)) renameSync(join(from, e), dst);
+    if (!existsSync(dst)) renameSync(join(from, e), dst);
   }
 }
 
@@ -269,7 +267,7 @@ export class OutputStage {
   /** Throw the staged files away. */
   discard(): void {
     active.delete(this);
-    if (existsSync(this.staging)) rmSync(this.staging, { recursive: true, force: true });
+    rmSync(this.staging, { recursive: true, force: true });
   }
 }
 
@@ -304,7 +302,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
 }
 
 /** Whether `path` lies inside `dir` (or is it). */
-export function isInside(path: string, dir: string): boolean {
+function isInside(path: string, dir: string): boolean {
   const rel = relative(resolve(dir), resolve(path));
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'));
 }

@@ -44,7 +44,7 @@ export function networkParams(s: NetworkShape): number {
 }
 
 /** Doubles one network evaluation keeps on its tape (input, each layer's pre-activation and activation). */
-export function tapeDoubles(s: NetworkShape): number {
+function tapeDoubles(s: NetworkShape): number {
   return s.inputs + 2 * [...s.hidden, s.outputs].reduce((a, w) => a + w, 0);
 }
 
@@ -54,7 +54,7 @@ export function tapeDoubles(s: NetworkShape): number {
  * Adam moments, best parameters, L-BFGS history) and the tapes of the solver's stages (rk4: four
  * per interval) over the grid.
  */
-export function modelBytes(s: NetworkShape, members: number, gridPoints: number, training: boolean): number {
+function modelBytes(s: NetworkShape, members: number, gridPoints: number, training: boolean): number {
   const p = networkParams(s);
   const copies = members + (training ? 8 : 2);
   return 8 * (copies * p + 4 * Math.max(gridPoints, 1) * tapeDoubles(s));

@@ -158,7 +158,7 @@ const neuralSchema = v.variant(
   (issue) => `must be 'kinetica-neural-fit' or 'kinetica-neural-ode', got ${shown(issue.input)}`,
 );
 
-export const modelFileSchema = obj({
+const modelFileSchema = obj({
   format: v.string(expect('a string')),
   time: str,
   group: str,
