@@ -24,6 +24,9 @@ const options = {
   json: 'flag',
 } satisfies OptionSpec;
 
+/** The options naming files the run reads (an --out folder keeps them). */
+const INPUT_OPTIONS = ['model-file', 'data'];
+
 export const diagnoseCommand: Command = {
   name: 'diagnose',
   summary:
@@ -45,7 +48,7 @@ export const diagnoseCommand: Command = {
   async run(argv) {
     const { options: o } = parseArgs('diagnose', argv, options);
     if (o.out !== undefined)
-      checkOutputPath('diagnose', o.out as string, 'folder', inputFiles(o, 'model-file', 'data'));
+      checkOutputPath('diagnose', o.out as string, 'folder', inputFiles(o, ...INPUT_OPTIONS));
     if (o['model-file'] !== undefined) return diagnoseModelFile(o);
     for (const only of ['data', 'strain', 'ftle-samples'])
       if (o[only] !== undefined)
@@ -145,7 +148,7 @@ function diagnoseModelFile(o: ParsedArgs['options']): number {
         );
         stage.write('diagnosis.json', `${JSON.stringify(result, null, 2)}\n`);
       },
-      inputFiles(o, 'model-file', 'data'),
+      inputFiles(o, ...INPUT_OPTIONS),
     );
   }
   if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -25,7 +25,8 @@ export const predictCommand: Command = {
   async run(argv) {
     const { options: o } = parseArgs('predict', argv, options);
     const out: string = required('predict', o, 'out');
-    checkOutputPath('predict', out, 'folder', inputFiles(o, 'model', 'data'));
+    const inputs = inputFiles(o, 'model', 'data');
+    checkOutputPath('predict', out, 'folder', inputs);
     const { model, fit, grid } = loadModelFile(required('predict', o, 'model'));
     const test = (o.test as string[] | undefined) ?? model.test;
     const sel = {
@@ -51,7 +52,7 @@ export const predictCommand: Command = {
         stage.write('predictions.csv', predictionsCsv(run.results));
         stage.write('metrics.json', metricsJson(run));
       },
-      inputFiles(o, 'model', 'data'),
+      inputs,
     );
     if (o.json) process.stdout.write(`${JSON.stringify({ out, groups: test })}\n`);
     else info(false, `wrote ${out}/predictions.csv and metrics.json for ${test.join(', ')}`);
