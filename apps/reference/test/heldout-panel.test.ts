@@ -46,7 +46,7 @@ function fakeFit(): NeuralOdeFit {
   return {
     lossHistory: [1, 0.5],
     members: 1,
-    nonnegative: false,
+    combineMembers: (values) => values[0]!,
     predict: (x0, _controls, grid) => Array.from(x0, (v) => grid.map((t) => v * (1 + 0.01 * t))),
     toJSON: () => ({}),
     field: () => {

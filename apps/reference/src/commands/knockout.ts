@@ -120,7 +120,7 @@ function knockoutModelFile(o: ParsedArgs['options'], enzyme: string, factor: num
       method,
     });
   });
-  const cmp = medianComparison(runs, s.fit.nonnegative);
+  const cmp = combineComparisons(runs, s.fit.combineMembers);
   // A network only knows the enzyme levels it was trained on; a knockout usually leaves them.
   const levels = curveRange([s.onGrid.controls[index]!.map((u) => factor * u)]);
   const trained = s.training ? curveRange(s.training.map((tr) => tr.controls[index]!)) : undefined;
@@ -152,21 +152,17 @@ function knockoutModelFile(o: ParsedArgs['options'], enzyme: string, factor: num
 const fmt = (v: number) => v.toPrecision(3);
 
 /**
- * The members' median final states, clipped at zero like `predict` for a non-negative model
- * (trajectories are the first member's; the first failure, if any member failed).
+ * The members' final states combined as `predict` combines the members (trajectories are the
+ * first member's; the first failure, if any member failed).
  */
-function medianComparison(runs: InterventionComparison[], nonnegative: boolean): InterventionComparison {
+function combineComparisons(
+  runs: InterventionComparison[],
+  combine: (values: readonly Float64Array[]) => Float64Array,
+): InterventionComparison {
   const failedRun = runs.find((r) => r.status !== 'success');
   if (failedRun) return failedRun;
-  const median = (pick: (r: InterventionComparison) => Float64Array) =>
-    pick(runs[0]!).map((_, i) => {
-      const v = runs.map((r) => pick(r)[i]!).sort((a, b) => a - b);
-      const h = v.length >> 1;
-      const m = v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
-      return nonnegative && m < 0 ? 0 : m;
-    });
-  const baseline = median((r) => r.final.baseline);
-  const perturbed = median((r) => r.final.perturbed);
+  const baseline = combine(runs.map((r) => r.final.baseline));
+  const perturbed = combine(runs.map((r) => r.final.perturbed));
   const change = perturbed.map((p, i) => p - baseline[i]!);
   return {
     ...runs[0]!,

@@ -33,7 +33,7 @@ import {
   type NeuralOdeFit,
 } from './neural';
 import { defaultStructure } from './structure';
-import { selectByCrossValidation, type StructureSelection } from './structure-selection';
+import { selectByCrossValidation } from './structure-selection';
 
 /**
  * The held-out strain protocol of ../shared/API.md, end to end: interpolate every group onto one
@@ -163,9 +163,11 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
   const trainTraj = trainingOnGrid(spec, grid);
   const trainScale = spec.states.map((_, j) => pooledStd(trainTraj.map((tr) => tr.states[j]!)));
   const start = performance.now();
-  const { options, selection } = resolveStructure(spec, trainTraj);
-  const fit = fitNeuralOde(trainTraj, { ...options, seed: spec.seed ?? 0, onProgress: spec.onProgress });
-  if (selection && fit.model) fit.model = { ...fit.model, selection };
+  const fit = fitNeuralOde(trainTraj, {
+    ...resolveStructure(spec, trainTraj),
+    seed: spec.seed ?? 0,
+    onProgress: spec.onProgress,
+  });
   const trainSeconds = (performance.now() - start) / 1000;
   return evaluateHeldOut(spec, fit, grid, trainScale, trainSeconds);
 }
@@ -182,7 +184,7 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
 export function resolveStructure(
   spec: HeldOutSpec,
   training: GridTrajectory[],
-): { options: Omit<NeuralFitOptions, 'seed'>; selection?: StructureSelection } {
+): Omit<NeuralFitOptions, 'seed'> {
   const neural = spec.neural ?? {};
   const found =
     neural.stoichiometry || (neural.structure ?? NEURAL_DEFAULTS.structure) !== 'auto'
@@ -207,17 +209,14 @@ export function resolveStructure(
   for (const c of Object.values(candidates)) checkNeuralSize(training, c);
   const first = Object.values(candidates)[0]!;
   // Cross-validation over the training groups chooses the structure and calibrates the band.
-  if (training.length < 2) return { options: first };
+  if (training.length < 2) return first;
   const measured = spec.train.map((name) =>
     measuredStates(spec.dataset, groupByName(spec.dataset, name), spec.states),
   );
   const selection = selectByCrossValidation(candidates, training, measured, spec.seed ?? 0, (m) =>
     spec.onProgress?.(m, 0),
   );
-  return {
-    options: { ...candidates[selection.chosen]!, residualScale: selection.heldOutSigma },
-    selection,
-  };
+  return { ...candidates[selection.chosen]!, residualScale: selection.heldOutSigma, selection };
 }
 
 function groupByName(ds: Dataset, name: string): Group {
@@ -371,6 +370,7 @@ function missingScores(states: string[]): StateScores {
     meanRmse: Number.NaN,
     integral: { ...nan },
     meanIntegral: Number.NaN,
+    residuals: Object.fromEntries(states.map((s) => [s, new Float64Array(0)])),
   };
 }
 

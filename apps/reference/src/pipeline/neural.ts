@@ -41,6 +41,8 @@ export interface NeuralFitOptions {
    * held-out RMSE of its cross-validation over the training groups. NaN entries keep the default.
    */
   residualScale?: readonly number[];
+  /** How cross-validation chose this model (recorded in `model.selection` of metrics.json). */
+  selection?: StructureSelection;
   epochs?: number;
   method?: string;
   grad?: string;
@@ -103,8 +105,12 @@ export interface NeuralOdeFit {
   field(controls: readonly Float64Array[], grid: Float64Array, member?: number): ParametricField;
   /** Number of ensemble members. */
   members: number;
-  /** Whether predictions are clipped at zero (non-negative training data). */
-  nonnegative: boolean;
+  /**
+   * Per-member values (one array per member, e.g. each member's final state of a simulation)
+   * combined as `predict` combines the members: their median, clipped at zero for a
+   * non-negative model.
+   */
+  combineMembers(values: readonly Float64Array[]): Float64Array;
   /**
    * Controls as the network reads them (log(1 + u) where the model was trained that way), before
    * any clamping to the training range: the space in which a strain's enzyme levels are compared
@@ -176,6 +182,7 @@ function wrap(
   input: ControlTransform,
   lossHistory: number[],
   structure: string,
+  selection?: StructureSelection,
 ): NeuralOdeFit {
   const n = ensemble.nStates;
   const series = (controls: Float64Array[], grid: Float64Array) => ({
@@ -184,7 +191,7 @@ function wrap(
   });
   return {
     lossHistory,
-    model: { structure, members: ensemble.members.length },
+    model: { structure, members: ensemble.members.length, ...(selection ? { selection } : {}) },
     toJSON: (): NeuralFitJSON => ({
       format: 'kinetica-neural-fit',
       version: 2,
@@ -193,7 +200,11 @@ function wrap(
       ensemble: ensemble.toJSON(),
     }),
     members: ensemble.members.length,
-    nonnegative: ensemble.nonnegative,
+    combineMembers: (values) =>
+      ensemble.combine(
+        values.map((v) => [v]),
+        false,
+      ).median[0]!,
     field: (controls, grid, member) =>
       learnedField(
         member === undefined ? ensemble.members : [ensemble.members[member]!],
@@ -294,6 +305,7 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
       members,
       nonnegative,
       predict: method === 'rk4' ? { method: 'rk4', substeps: 1 } : {},
+      ...(options.residualScale ? { residualScale: options.residualScale } : {}),
     },
     onProgress: (p) => progress(p.epoch, p.epochs, p.loss),
     onMember: (e, result) => {
@@ -304,22 +316,12 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
       });
     },
   });
-  const calibrated = options.residualScale
-    ? new EnsembleModel(
-        model.members,
-        model.residualScale.map((r, j) => {
-          const v = options.residualScale![j]!;
-          return Number.isFinite(v) && v >= 0 ? v : r;
-        }),
-        { level: model.level, nonnegative: model.nonnegative, predict: model.predictOptions },
-      )
-    : model;
   const structure = options.stoichiometry
     ? options.network
       ? `network:${options.network}`
       : 'reactions'
     : 'mlp';
-  return wrap(calibrated, input, lossHistory, structure);
+  return wrap(model, input, lossHistory, structure, options.selection);
 }
 
 export function loadNeuralOde(json: unknown): NeuralOdeFit {

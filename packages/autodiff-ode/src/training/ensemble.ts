@@ -268,8 +268,12 @@ export function trainingResidualScale(
 }
 
 export interface EnsembleTrainOptions extends TrainOptions {
-  /** Members (trained from seeds seed, seed + 1, …; default 5) and how they combine. */
-  ensemble?: EnsembleOptions & { members?: number };
+  /**
+   * Members (trained from seeds seed, seed + 1, …; default 5) and how they combine.
+   * `residualScale`: σ_j per state, e.g. a held-out error from cross-validation; an entry that is
+   * missing or not a finite number ≥ 0 is the members' training RMSE (`trainingResidualScale`).
+   */
+  ensemble?: EnsembleOptions & { members?: number; residualScale?: ArrayLike<number> };
   /** Called after each member with its index and result. */
   onMember?: (index: number, result: TrainResult) => void;
 }
@@ -291,12 +295,15 @@ export function trainEnsemble(options: EnsembleTrainOptions): {
     onMember?.(i, r);
   }
   const models = results.map((r) => r.model);
-  const predict = ensemble.predict ?? {};
-  return {
-    model: new EnsembleModel(models, trainingResidualScale(models, train.trajectories, predict), {
-      ...ensemble,
-      predict,
-    }),
-    results,
-  };
+  const { residualScale: given, members: _, ...combine } = ensemble;
+  const predict = combine.predict ?? {};
+  const n = models[0]!.node.nStates;
+  const usable = (j: number) => given !== undefined && Number.isFinite(given[j]!) && given[j]! >= 0;
+  // The training RMSE is computed only where no scale was given (it costs a prediction per member).
+  let scale = given && Array.from({ length: n }, (_, j) => j).every(usable) ? Float64Array.from(given) : null;
+  if (!scale) {
+    const fitted = trainingResidualScale(models, train.trajectories, predict);
+    scale = fitted.map((r, j) => (usable(j) ? given![j]! : r));
+  }
+  return { model: new EnsembleModel(models, scale, { ...combine, predict }), results };
 }
