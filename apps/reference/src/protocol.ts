@@ -24,6 +24,8 @@ export interface StateScores {
   integral: Record<string, number>;
   /** Mean over states of `integral`. */
   meanIntegral: number;
+  /** Per state, observed − predicted at each measured time (what the metrics above summarise). */
+  residuals: Record<string, Float64Array>;
 }
 
 /** Population standard deviation of every value of the given curves (NaN ignored). */
@@ -64,9 +66,12 @@ export function scorePrediction(
   const rmse: Record<string, number> = {};
   const nrmse: Record<string, number> = {};
   const integral: Record<string, number> = {};
+  const residuals: Record<string, Float64Array> = {};
   measured.forEach((m, j) => {
     const curve = createInterpolant(grid, predicted[j]!);
-    const e2 = Array.from(m.times, (t, i) => (curve.at(t) - m.values[i]!) ** 2);
+    const e = Float64Array.from(m.times, (t, i) => m.values[i]! - curve.at(t));
+    residuals[m.name] = e;
+    const e2 = Array.from(e, (v) => v * v);
     const r = e2.length > 0 ? Math.sqrt(mean(e2)) : Number.NaN;
     rmse[m.name] = r;
     nrmse[m.name] = r / (scale[j]! > 0 ? scale[j]! : 1);
@@ -79,6 +84,7 @@ export function scorePrediction(
     meanRmse: mean(Object.values(rmse)),
     integral,
     meanIntegral: mean(Object.values(integral)),
+    residuals,
   };
 }
 

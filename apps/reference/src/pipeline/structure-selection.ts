@@ -1,5 +1,4 @@
 import type { GridTrajectory } from '../baseline/costello-martin';
-import { createInterpolant } from '@kinetica/omics-io';
 import { type MeasuredState, pooledStd, scorePrediction } from '../protocol';
 import { fitNeuralOde, type NeuralFitOptions } from './neural';
 
@@ -71,15 +70,13 @@ export function selectByCrossValidation(
             tr.controls,
             tr.t,
           );
-          const { nrmse } = scorePrediction(measured[i]!, tr.t, predicted, scale);
+          const scores = scorePrediction(measured[i]!, tr.t, predicted, scale);
           measured[i]!.forEach((m, j) => {
-            const v = nrmse[m.name]!;
+            const v = scores.nrmse[m.name]!;
             if (!(v > 0) || !Number.isFinite(v)) return;
             logSum += Math.log(v);
             count++;
-            const curve = createInterpolant(tr.t, predicted[j]!);
-            for (let q = 0; q < m.times.length; q++)
-              residuals[j]!.push(Math.abs(curve.at(m.times[q]!) - m.values[q]!));
+            for (const e of scores.residuals[m.name]!) residuals[j]!.push(Math.abs(e));
           });
         });
       } catch {
