@@ -1,4 +1,3 @@
-import { parseNetwork } from '@kinetica/stoichiometry';
 import { parseReactions, type ReactionStructure } from './reactions';
 
 /**
@@ -31,34 +30,24 @@ export const BUILT_IN_NETWORKS: Readonly<Record<string, string>> = {
   'mevalonate-pooled': UPPER + LIMONENE + ISOPENTENOL,
 };
 
-/** The species and proteins a network names (boundary species `$X` excepted). */
-function namesOf(text: string): { species: string[]; proteins: string[] } {
-  const proteins = new Set<string>();
-  const bare = text
-    .split('\n')
-    .map((line) => {
-      const at = line.indexOf('@');
-      if (at < 0) return line;
-      for (const p of line.slice(at + 1).split(',')) proteins.add(p.trim());
-      return line.slice(0, at);
-    })
-    .join('\n');
-  return { species: parseNetwork(bare).species, proteins: [...proteins] };
-}
-
 /**
  * The built-in network for these states and controls: the one whose species are exactly the
  * states and whose proteins are all among the controls, or null (then the model is an MLP).
+ * A network that names a species or protein the table lacks does not parse against it.
  */
 export function defaultStructure(
   states: readonly string[],
   controls: readonly string[],
 ): { name: string; structure: ReactionStructure } | null {
   for (const [name, text] of Object.entries(BUILT_IN_NETWORKS)) {
-    const { species, proteins } = namesOf(text);
-    if (species.length !== states.length || !species.every((s) => states.includes(s))) continue;
-    if (!proteins.every((p) => controls.includes(p))) continue;
-    return { name, structure: parseReactions(text, `built-in network ${name}`, states, controls) };
+    let structure: ReactionStructure;
+    try {
+      structure = parseReactions(text, `built-in network ${name}`, states, controls);
+    } catch {
+      continue;
+    }
+    // Every state must take part in some reaction (a state the network omits would be frozen).
+    if (structure.S.every((row) => row.some((v) => v !== 0))) return { name, structure };
   }
   return null;
 }
