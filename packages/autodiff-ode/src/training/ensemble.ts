@@ -95,10 +95,11 @@ export function mixtureQuantile(centres: ArrayLike<number>, sigma: number, q: nu
   return 0.5 * (lo + hi);
 }
 
-function median(v: Float64Array): number {
-  const s = v.slice().sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+/** The median of v, sorting v in place (the caller's scratch). */
+function medianInPlace(v: Float64Array): number {
+  v.sort();
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
 }
 
 /** Trained members that predict together: the median, and a band at `level`. */
@@ -185,7 +186,7 @@ export class EnsembleModel {
       const hi = new Float64Array(n);
       for (let j = 0; j < n; j++) {
         for (let m = 0; m < M; m++) v[m] = runs[m]![k]![j]!;
-        med[j] = clip(median(v));
+        med[j] = clip(medianInPlace(v));
         if (!band) continue;
         // σ_j is the total error of one model; the members' spread s² is part of it, so each
         // member's noise is what σ_j² leaves beyond s² (total variance ≈ max(σ_j², s²)).
