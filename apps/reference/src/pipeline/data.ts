@@ -1,12 +1,5 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import {
-  type Dataset,
-  findGroup,
-  type Group,
-  MAX_RECORD_CHARS,
-  readWideCsvFile,
-  selectFeatures,
-} from '@kinetica/omics-io';
+import { readFileSync } from 'node:fs';
+import { type Dataset, findGroup, type Group, readWideCsvFile, selectFeatures } from '@kinetica/omics-io';
 import { CliError, InputError } from '../io/errors';
 
 export interface TableSelection {
@@ -68,34 +61,18 @@ function splitLine(line: string, delimiter: string): { text: string; column: num
   return out;
 }
 
-/** The lines of a file's first `bytes` bytes (CRLF, LF or CR ends), or [] when it cannot be read. */
-function fileLines(file: string, bytes = Number.POSITIVE_INFINITY): string[] {
+/** The lines of a file (CRLF, LF or CR ends), or [] when it cannot be read: for messages only. */
+function fileLines(file: string): string[] {
   try {
-    let text: string;
-    if (bytes === Number.POSITIVE_INFINITY) text = readFileSync(file, 'utf8');
-    else {
-      const buffer = Buffer.alloc(bytes);
-      const fd = openSync(file, 'r');
-      try {
-        text = buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
-      } finally {
-        closeSync(fd);
-      }
-    }
-    return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+    return readFileSync(file, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r\n|\r|\n/);
   } catch {
     return []; // the reader reports an unreadable file (or one too long to hold), naming it
   }
 }
 
 const delimiterOf = (header: string) => (header.includes('\t') && !header.includes(',') ? '\t' : ',');
-
-/** The column names of a delimited table's header line (comma, or tab for .tsv). */
-function headerColumns(file: string): string[] {
-  // The reader refuses a longer row; reading only this much keeps a huge file from being held whole.
-  const header = fileLines(file, MAX_RECORD_CHARS)[0] ?? '';
-  return splitLine(header, delimiterOf(header)).map((c) => c.text);
-}
 
 /** Column (1-based) of the cell of column `name` on line `line`, for messages; undefined when unsure. */
 function cellColumn(file: string, line: number, name: string): number | undefined {
@@ -154,28 +131,17 @@ function checkValues(file: string, ds: Dataset, s: TableSelection): void {
 
 /** One table with the selection's columns; with `optional`, a state column it lacks is all missing. */
 function readTable(file: string, s: TableSelection, optional: boolean): Dataset {
-  const wanted = [...s.states, ...s.controls];
-  const present = optional ? new Set(headerColumns(file)) : null;
-  const features = present ? wanted.filter((c) => present.has(c) || !s.states.includes(c)) : wanted;
-  const all = readWideCsvFile(file, { groupColumn: s.group, timeColumn: s.time, features });
+  const features = [...s.states, ...s.controls];
+  const all = readWideCsvFile(file, {
+    groupColumn: s.group,
+    timeColumn: s.time,
+    features,
+    // Pooled tables: a state another pathway's table measures and this one does not is missing here.
+    ...(optional ? { optionalFeatures: s.states } : {}),
+  });
   const ds = selectFeatures(all, features);
   checkValues(file, ds, s);
-  if (features.length === wanted.length) return ds;
-  // Pooled tables: a state another pathway's table measures and this one does not is missing here.
-  const index = new Map(ds.features.map((f, i) => [f.name, i]));
-  return {
-    ...ds,
-    features: wanted.map((name) => ds.features[index.get(name) ?? -1] ?? { name, label: name }),
-    groups: ds.groups.map(
-      (g): Group => ({
-        ...g,
-        values: wanted.map((name) => {
-          const i = index.get(name);
-          return i === undefined ? new Float64Array(g.times.length).fill(Number.NaN) : g.values[i]!;
-        }),
-      }),
-    ),
-  };
+  return ds;
 }
 
 /**

@@ -224,3 +224,33 @@ describe('parseWideCsv: limits and byte-level errors name the right place', () =
     );
   });
 });
+
+describe('parseWideCsv: optional features', () => {
+  const text = 'Strain,Hour,Glucose g/L,A\nS1,0,1,2\nS1,1,3,4\n';
+  const base = { groupColumn: 'Strain', timeColumn: 'Hour' };
+
+  it('reads an optional feature the table lacks as never measured, and matches present ones as usual', () => {
+    const ds = parseWideCsv(text, {
+      ...base,
+      features: ['Glucose', 'B', 'A'],
+      optionalFeatures: ['Glucose', 'B'],
+    });
+    expect(ds.features.map((f) => f.name)).toEqual(['Glucose g/L', 'B', 'A']);
+    const [glucose, b, a] = ds.groups[0]!.values;
+    expect(Array.from(glucose!)).toEqual([1, 3]);
+    expect(Array.from(b!).every(Number.isNaN)).toBe(true);
+    expect(Array.from(a!)).toEqual([2, 4]);
+  });
+
+  it('still refuses a missing feature that is not optional, and works without a group column', () => {
+    expect(() => parseWideCsv(text, { ...base, features: ['B'], optionalFeatures: ['C'] })).toThrow(
+      /unknown feature column "B"/,
+    );
+    const ds = parseWideCsv('Hour,A\n0,1\n1,2\n', {
+      timeColumn: 'Hour',
+      features: ['A', 'B'],
+      optionalFeatures: ['B'],
+    });
+    expect(ds.features.map((f) => f.name)).toEqual(['A', 'B']);
+  });
+});

@@ -19,6 +19,11 @@ export interface WideTableOptions extends ReadOptions {
   groupName?: string;
   /** Feature columns, in this order; default: every named column except group, time and `ignoreColumns`. */
   features?: readonly string[];
+  /**
+   * Names in `features` that the table may lack: such a feature is read as never measured (NaN)
+   * instead of an unknown-column error. For pooling tables of which only some measure a feature.
+   */
+  optionalFeatures?: readonly string[];
   /** Columns left out of the default feature list (sample ids, notes). */
   ignoreColumns?: readonly string[];
   /**
@@ -94,8 +99,17 @@ class WideSink implements TableSink<Dataset> {
     this.timeIdx = header.resolve(o.timeColumn, 'time column');
     if (o.groupColumn !== undefined) this.groupIdx = header.resolve(o.groupColumn, 'group column');
     if (o.features !== undefined) {
-      this.featureIdx = o.features.map((name) => header.resolve(name, 'feature column'));
-      const dup = this.featureIdx.findIndex((c, k) => this.featureIdx.indexOf(c) !== k);
+      const optional = new Set(o.optionalFeatures ?? []);
+      this.featureIdx = o.features.map((name) => {
+        try {
+          return header.resolve(name, 'feature column');
+        } catch (err) {
+          // An optional feature the header lacks: column −1, read as all missing.
+          if (optional.has(name) && err instanceof OmicsIOError && err.code === 'unknown-column') return -1;
+          throw err;
+        }
+      });
+      const dup = this.featureIdx.findIndex((c, k) => c >= 0 && this.featureIdx.indexOf(c) !== k);
       if (dup >= 0)
         throw new TypeError(`omics-io: features lists column ${JSON.stringify(o.features[dup])} twice`);
     } else {
@@ -108,7 +122,10 @@ class WideSink implements TableSink<Dataset> {
     }
     if (this.timeIdx === this.groupIdx)
       throw new TypeError('omics-io: the time and group columns must differ');
-    if (this.featureIdx.includes(this.timeIdx) || this.featureIdx.includes(this.groupIdx)) {
+    if (
+      this.featureIdx.includes(this.timeIdx) ||
+      (this.groupIdx >= 0 && this.featureIdx.includes(this.groupIdx))
+    ) {
       throw new TypeError('omics-io: the time and group columns cannot also be features');
     }
     this.keep = compileRowFilter(o, header);
@@ -126,6 +143,10 @@ class WideSink implements TableSink<Dataset> {
     const values = new Float64Array(this.featureIdx.length);
     for (let k = 0; k < this.featureIdx.length; k++) {
       const c = this.featureIdx[k]!;
+      if (c < 0) {
+        values[k] = Number.NaN;
+        continue;
+      }
       const v = readNumber(f[c]!, this.rules);
       if (v === undefined) {
         this.fail(
@@ -153,7 +174,11 @@ class WideSink implements TableSink<Dataset> {
 
   finish(): Dataset {
     const o = this.options;
-    const features: Feature[] = this.featureIdx.map((c) => {
+    const features: Feature[] = this.featureIdx.map((c, k) => {
+      if (c < 0) {
+        const name = o.features![k]!;
+        return { name, label: name };
+      }
       const h = this.header.parsed[c]!;
       return h.unit === undefined
         ? { name: h.name, label: h.label }
