@@ -59,7 +59,7 @@ export {
 } from './sbml/document';
 export type { MathNode } from './sbml/math-tree';
 export { compileSbml, type QuantityKind, type SbmlOde } from './sbml/ode-model';
-export { parseSettings, type SbmlSettings } from './sbml/settings';
+export { parseSettings, type SbmlSettings, settingsEntries, settingsList } from './sbml/settings';
 export { formatResultCsv, parseResultCsv, type ResultTable } from './sbml/results-table';
 export {
   type SbmlSimulation,

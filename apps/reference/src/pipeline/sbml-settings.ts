@@ -1,4 +1,10 @@
-import { compileSbml, readSbml, type SbmlSettings } from '@kinetica/stoichiometry';
+import {
+  compileSbml,
+  readSbml,
+  type SbmlSettings,
+  settingsEntries,
+  settingsList,
+} from '@kinetica/stoichiometry';
 import * as v from 'valibot';
 import { InputError } from '../io/errors';
 import { MAX_OUTPUT_ROWS, MAX_SETTINGS_FILE_BYTES, outputSizeProblem, readLimitedFile } from './limits';
@@ -36,21 +42,14 @@ const SBML_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Read and check a settings file; any problem is an InputError naming the file and line (exit 3). */
 export function readSettingsFile(path: string): SettingsFile {
   const text = readLimitedFile(path, MAX_SETTINGS_FILE_BYTES, 'settings');
-  const entries = new Map<string, string>();
-  const lines = new Map<string, number>();
-  text.split(/\r?\n/).forEach((line, i) => {
-    const colon = line.indexOf(':');
-    if (colon < 0) return;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    entries.set(key, line.slice(colon + 1).trim());
-    lines.set(key, i + 1);
-  });
+  const entries = settingsEntries(text);
+  const lines = new Map([...entries].map(([key, e]) => [key, e.line]));
   const fail = (key: string, message: string): never => {
     throw new InputError(`${key}: ${message}`, path, lines.get(key));
   };
   const number = (key: keyof typeof NUMBERS): number => {
     const spec: { schema: v.GenericSchema<number>; what: string; fallback?: number } = NUMBERS[key];
-    const raw = entries.get(key);
+    const raw = entries.get(key)?.value;
     if (raw === undefined || raw === '') {
       if (spec.fallback !== undefined) return spec.fallback;
       return fail(key, raw === undefined ? `missing (a line '${key}: VALUE' is needed)` : 'has no value');
@@ -59,10 +58,7 @@ export function readSettingsFile(path: string): SettingsFile {
     return value.success ? value.output : fail(key, `must be ${spec.what}, got '${raw}'`);
   };
   const list = (key: string): string[] => {
-    const names = (entries.get(key) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
+    const names = settingsList(entries.get(key)?.value);
     const bad = names.find((n) => !SBML_ID.test(n));
     if (bad !== undefined) fail(key, `'${bad}' is not an SBML identifier`);
     return names;

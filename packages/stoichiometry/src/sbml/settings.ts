@@ -13,16 +13,36 @@ export interface SbmlSettings {
   concentration: string[];
 }
 
-/** Parse a settings file (`key: value` lines; lists are comma-separated). */
-export function parseSettings(text: string): SbmlSettings {
-  const entries = new Map<string, string>();
-  text.split(/\r?\n/).forEach((line) => {
+/**
+ * The `key: value` lines of a settings file: lower-case key → trimmed value and the (1-based)
+ * line it was read from (a later line overrides an earlier one). Lines without a colon are skipped.
+ */
+export function settingsEntries(text: string): Map<string, { value: string; line: number }> {
+  const entries = new Map<string, { value: string; line: number }>();
+  text.split(/\r?\n/).forEach((line, i) => {
     const colon = line.indexOf(':');
     if (colon < 0) return;
-    entries.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    entries.set(line.slice(0, colon).trim().toLowerCase(), {
+      value: line.slice(colon + 1).trim(),
+      line: i + 1,
+    });
   });
+  return entries;
+}
+
+/** A comma-separated settings list, items trimmed, empty ones dropped. */
+export function settingsList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Parse a settings file (`key: value` lines; lists are comma-separated). */
+export function parseSettings(text: string): SbmlSettings {
+  const entries = settingsEntries(text);
   const number = (key: string, fallback?: number): number => {
-    const raw = entries.get(key);
+    const raw = entries.get(key)?.value;
     if (raw === undefined || raw === '') {
       if (fallback !== undefined) return fallback;
       throw new TypeError(`settings: missing "${key}"`);
@@ -31,11 +51,7 @@ export function parseSettings(text: string): SbmlSettings {
     if (!Number.isFinite(v)) throw new TypeError(`settings: "${key}" is not a number ("${raw}")`);
     return v;
   };
-  const list = (key: string): string[] =>
-    (entries.get(key) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
+  const list = (key: string): string[] => settingsList(entries.get(key)?.value);
   const settings: SbmlSettings = {
     start: number('start', 0),
     duration: number('duration'),
