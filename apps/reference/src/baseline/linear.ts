@@ -1,3 +1,4 @@
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { Rows } from './tree';
 
 /**
@@ -159,28 +160,10 @@ function path(normal: Normal, rho: number, alphas: readonly number[]): Float64Ar
 
 /** (G + αI) w = c by Cholesky (G is positive semi-definite, so G + αI is positive definite for α > 0). */
 function ridge({ G, c }: Normal, alpha: number): Float64Array {
-  const d = c.length;
-  const L = G.map((row, i) => row.map((v, j) => v + (i === j ? alpha : 0)));
-  for (let j = 0; j < d; j++) {
-    let s = L[j]![j]!;
-    for (let k = 0; k < j; k++) s -= L[j]![k]! ** 2;
-    L[j]![j] = Math.sqrt(s);
-    for (let i = j + 1; i < d; i++) {
-      let t = L[i]![j]!;
-      for (let k = 0; k < j; k++) t -= L[i]![k]! * L[j]![k]!;
-      L[i]![j] = t / L[j]![j]!;
-    }
-  }
-  const w = Float64Array.from(c);
-  for (let i = 0; i < d; i++) {
-    for (let k = 0; k < i; k++) w[i]! -= L[i]![k]! * w[k]!;
-    w[i]! /= L[i]![i];
-  }
-  for (let i = d - 1; i >= 0; i--) {
-    for (let k = i + 1; k < d; k++) w[i]! -= L[k]![i]! * w[k]!;
-    w[i]! /= L[i]![i];
-  }
-  return w;
+  const A = new Matrix(G.map((row, i) => row.map((v, j) => v + (i === j ? alpha : 0))));
+  return Float64Array.from(
+    new CholeskyDecomposition(A).solve(Matrix.columnVector(Array.from(c))).getColumn(0),
+  );
 }
 
 /** Cyclic coordinate descent from (and into) w; at most 1000 sweeps, until no weight moves by 1e-8. */
