@@ -9,7 +9,7 @@
  *     flow amplifies a perturbation of y(1) on its way back to t.
  * Run from the repository root: npx tsx --conditions=source packages/adjoint/bench/backsolve-stiff.ts
  */
-import type { Solution } from '@kinetica/ode-core';
+import type { Solution, StiffMethodName } from '@kinetica/ode-core';
 import { adjointSystem } from '../src/continuous/adjoint-systems';
 import { backwardIntegrator } from '../src/continuous/backward-sweep';
 import { forwardSolve, stateJac, stateRhs } from '../src/forward-solve';
@@ -23,7 +23,7 @@ import { quadraticLoss, robertson } from '../test/models';
 const P = [0.04, 3e7, 1e4];
 const TIMES = [1, 10, 100, 1000, 1e4];
 const obs = quadraticLoss(TIMES, 3, [1, 1e4, 1]);
-const METHODS = ['radau5', 'bdf', 'rodas5'];
+const METHODS: StiffMethodName[] = ['radau5', 'bdf', 'rodas5'];
 const ref = odeGradient(robertson(P), obs, {
   method: 'radau5',
   mode: 'forward',
@@ -44,7 +44,7 @@ for (const method of METHODS) {
   }
 }
 
-const prob = (method: string) =>
+const prob = (method: StiffMethodName) =>
   resolveProblem(robertson(P), obs, {
     method,
     mode: 'backsolve',
@@ -52,7 +52,7 @@ const prob = (method: string) =>
     atol: 1e-14,
     adjointAtol: 1e-10,
   });
-const fwd = (method: string, dense: boolean): Solution => {
+const fwd = (method: StiffMethodName, dense: boolean): Solution => {
   const pr = prob(method);
   return forwardSolve(
     pr,
@@ -65,7 +65,7 @@ const fwd = (method: string, dense: boolean): Solution => {
 };
 
 /** The state alone, backwards from the stored y(times[k]) to times[k−1] (or 0). */
-function backState(method: string, fw: Solution, k: number, rtol: number): Solution {
+function backState(method: StiffMethodName, fw: Solution, k: number, rtol: number): Solution {
   const pr = prob(method);
   const jac = stateJac(pr);
   const lo = k > 0 ? TIMES[k - 1]! : 0;
@@ -109,7 +109,7 @@ for (const method of METHODS) {
 console.log('\n### C. Adjoint against the backward-reconstructed state; true state on [0, τ]\n');
 console.log('| state method | τ | dp error | dy0 error | reconstructed y(0) |');
 console.log('|---|---|---|---|---|');
-for (const method of ['radau5', 'rodas5']) {
+for (const method of ['radau5', 'rodas5'] as const) {
   const fw = fwd(method, true);
   for (const tau of [0, 1e-3, 1e-2]) {
     const pr = prob(method);

@@ -58,7 +58,7 @@ console.log(
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 
-const rk4 = { method: 'rk4', h0: GRID[1]!, tstops: GRID, mode: 'discrete' as const };
+const rk4: GradientOptions = { method: 'rk4', h0: GRID[1]!, tstops: GRID, mode: 'discrete' };
 const acc = timeInterleaved([
   ['overwrite', model, rk4],
   ['accumulate', mlpModel(p, traj.u, traj.y0, true), rk4],

@@ -4,6 +4,7 @@
  * Error = largest componentwise relative error of (dp, dy0) against forward sensitivities at rtol 1e-12.
  * Run from the repository root: npx tsx --conditions=source packages/adjoint/bench/tolerance-study.ts
  */
+import type { MethodName } from '@kinetica/ode-core';
 import { odeGradient } from '../src/index';
 import type { GradientModel, Observations } from '../src/types';
 import { lotkaVolterra, quadraticLoss, robertson } from '../test/models';
@@ -21,9 +22,9 @@ function study(
   title: string,
   model: GradientModel,
   obs: Observations,
-  methods: string[],
+  methods: MethodName[],
   atolOf: (rtol: number) => number,
-  refMethod: string,
+  refMethod: MethodName,
   refAtol: number,
 ) {
   const ref = odeGradient(model, obs, {

@@ -1,4 +1,4 @@
-import type { Solution } from '@kinetica/ode-core';
+import type { ODEProblem, Solution, SolveOptions } from '@kinetica/ode-core';
 import type { GradientProblem } from './problem';
 import { solveAny } from './solver';
 import type { GradientStats } from './types';
@@ -18,6 +18,35 @@ export function stateJac(
   return jac ? (t, y, J) => jac.call(model, t, y, p, J) : undefined;
 }
 
+/**
+ * `solveAny`, and for a span of zero length (every observation at t0) the solution that stays at
+ * y0, where `solve` rejects the span: the gradient of a loss at t0 alone is a valid request.
+ */
+export function solveSpan(problem: ODEProblem, options: SolveOptions): Solution {
+  const [t0, t1] = problem.tspan as readonly [number, number];
+  if (t0 !== t1) return solveAny(problem, options);
+  const y0 = Float64Array.from(problem.y0);
+  const saveAt = options.saveAt === undefined ? [t0] : Array.from(options.saveAt);
+  const sol: Solution = {
+    status: 'success',
+    message: '',
+    t: Float64Array.from(saveAt),
+    y: saveAt.map(() => y0.slice()),
+    stats: { nfev: 0, njev: 0, nlu: 0, nsteps: 0, naccept: 0, nreject: 0 },
+    events: [],
+    method: options.method ?? 'dopri5',
+  };
+  if (options.dense) {
+    sol.at = (t, out) => {
+      if (t !== t0) throw new RangeError(`sol.at: t=${t} is outside the integrated span [${t0}, ${t1}]`);
+      const res = out ?? new Float64Array(y0.length);
+      res.set(y0);
+      return res;
+    };
+  }
+  return sol;
+}
+
 /** Forward solve of the state from (t, y) to tEnd with the gradient's method and tolerances. */
 export function forwardSolve(
   prob: GradientProblem,
@@ -29,13 +58,14 @@ export function forwardSolve(
 ): Solution {
   const tstops = prob.tstops.filter((s) => s > t && s < tEnd);
   const jac = stateJac(prob);
-  const sol = solveAny(
+  const sol = solveSpan(
     { f: stateRhs(prob), y0: y, tspan: [t, tEnd], ...(jac ? { jac } : {}) },
     {
       method: prob.method,
       rtol: prob.rtol,
       atol: prob.atol,
-      hmax: prob.hmax,
+      // Bounded by the span: an unbounded hmax lets the initial step-size trial evaluate f beyond tEnd.
+      hmax: Math.min(prob.hmax, Math.abs(tEnd - t)) || prob.hmax,
       maxSteps: prob.maxSteps,
       ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
       ...(tstops.length > 0 ? { tstops } : {}),

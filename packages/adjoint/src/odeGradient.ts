@@ -1,11 +1,8 @@
-import { getExplicitTableau, isExplicitMethod } from '@kinetica/ode-core';
 import { backsolveGradient } from './continuous/backsolve';
 import { checkpointedGradient } from './continuous/checkpointed';
 import { interpolatingGradient } from './continuous/interpolating';
-import { discreteBdf } from './discrete/bdf';
-import { discreteExplicit } from './discrete/explicit-rk';
-import { discreteRadau5 } from './discrete/radau5';
-import { discreteRodas5 } from './discrete/rodas5';
+import { tapedMethodNames } from '@kinetica/solvers-stiff';
+import { discreteGradient } from './discrete/taped';
 import { forwardSensitivityGradient } from './forward/sensitivities';
 import { GradientGuardError } from './guards';
 import { type GradientProblem, resolveProblem } from './problem';
@@ -25,10 +22,9 @@ export function odeGradient(
   const prob = resolveProblem(model, observations, options);
   const requested = options.mode ?? 'auto';
   const mode = requested === 'auto' ? (prob.n + prob.np <= 100 ? 'forward' : 'checkpointed') : requested;
-  const tab = isExplicitMethod(prob.method) ? getExplicitTableau(prob.method) : undefined;
   let res: GradientResult;
   try {
-    res = runMode(prob, mode, tab);
+    res = runMode(prob, mode);
   } catch (err) {
     // A model or loss that broke its contract is a failed gradient, not a crash.
     if (!(err instanceof GradientGuardError)) throw err;
@@ -53,20 +49,15 @@ function firstNonFinite(res: GradientResult): string | null {
   return Number.isFinite(res.loss) ? null : `loss = ${res.loss}`;
 }
 
-function runMode(
-  prob: GradientProblem,
-  mode: Exclude<GradientMode, 'auto'>,
-  tab: ReturnType<typeof getExplicitTableau> | undefined,
-): GradientResult {
+function runMode(prob: GradientProblem, mode: Exclude<GradientMode, 'auto'>): GradientResult {
   switch (mode) {
     case 'discrete':
-      if (tab) return discreteExplicit(prob, tab);
-      if (prob.method === 'radau5') return discreteRadau5(prob);
-      if (prob.method === 'bdf') return discreteBdf(prob);
-      if (prob.method === 'rodas5') return discreteRodas5(prob);
-      throw new RangeError(
-        `odeGradient: mode 'discrete' has no taped stepper for method '${prob.method}' (explicit Runge–Kutta methods, 'radau5', 'bdf', 'rodas5')`,
-      );
+      if (!tapedMethodNames.includes(prob.method)) {
+        throw new RangeError(
+          `odeGradient: mode 'discrete' has no transposed step for method '${prob.method}' (known: ${tapedMethodNames.join(', ')})`,
+        );
+      }
+      return discreteGradient(prob);
     case 'backsolve':
       return backsolveGradient(prob);
     case 'interpolating':

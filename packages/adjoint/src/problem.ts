@@ -1,3 +1,4 @@
+import { DEFAULT_ATOL, DEFAULT_RTOL, type MethodName } from '@kinetica/ode-core';
 import { GradientGuardError, guardModel, guardObservations } from './guards';
 import type { GradientModel, GradientOptions, GradientStats, Observations } from './types';
 
@@ -16,7 +17,7 @@ export interface GradientProblem {
   times: Float64Array;
   /** Sorted stop times strictly inside (t0, times[last]) that are not observation times. */
   tstops: Float64Array;
-  method: string;
+  method: MethodName;
   rtol: number;
   /** Per-state absolute tolerance. */
   atol: Float64Array;
@@ -86,10 +87,10 @@ export function resolveProblem(
     }
   }
   const n = y0.length;
-  const rtol = positive('rtol', options.rtol, 1e-6);
+  const rtol = positive('rtol', options.rtol, DEFAULT_RTOL);
   const atol = new Float64Array(n);
   if (options.atol === undefined || typeof options.atol === 'number') {
-    atol.fill(positive('atol', options.atol as number | undefined, 1e-9));
+    atol.fill(positive('atol', options.atol as number | undefined, DEFAULT_ATOL));
   } else {
     const a = finiteArray('options.atol', options.atol, n);
     for (let i = 0; i < n; i++)
@@ -98,11 +99,16 @@ export function resolveProblem(
   }
   const tEnd = times[times.length - 1]!;
   const stops: number[] = [];
-  if (options.tstops !== undefined) {
-    const ts = finiteArray('options.tstops', options.tstops);
+  // The model's own tstops (a ParametricProblem's control knots) and the options' both count.
+  for (const [name, given] of [
+    ['model.tstops', model.tstops],
+    ['options.tstops', options.tstops],
+  ] as const) {
+    if (given === undefined) continue;
+    const ts = finiteArray(name, given);
     for (const s of ts) if (s > model.t0 && s < tEnd) stops.push(s);
-    stops.sort((a, b) => a - b);
   }
+  stops.sort((a, b) => a - b);
   const checkpoints = options.checkpoints ?? 8;
   if (!Number.isInteger(checkpoints) || checkpoints < 1) {
     throw new RangeError(`odeGradient: options.checkpoints must be a positive integer, got ${checkpoints}`);

@@ -1,36 +1,18 @@
+import type { MethodName, ParametricProblem, VjpFunction } from '@kinetica/ode-core';
+
 /**
  * Public types of `odeGradient`: a parameterised model, the observations a loss is built from,
  * the options that pick a gradient method, and the result with its cost counters.
  */
 
 /**
- * A parameterised vector field dy/dt = f(t, y, p) with its vector–Jacobian products.
+ * A parameterised vector field dy/dt = f(t, y, p) with its vector–Jacobian products: ode-core's
+ * `ParametricProblem` with `vjp` and `t0` required (the observations end the span).
  * Every array argument is caller-owned scratch: write results into the outputs, keep no reference.
  */
-export interface GradientModel {
-  /** Write f(t, y, p) into `dydt`. */
-  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void;
+export interface GradientModel extends ParametricProblem {
   /** Write vJy = vᵀ ∂f/∂y (length n) and vJp = vᵀ ∂f/∂p (length p); overwrite, do not accumulate. */
-  vjp(
-    t: number,
-    y: Float64Array,
-    p: Float64Array,
-    v: Float64Array,
-    vJy: Float64Array,
-    vJp: Float64Array,
-  ): void;
-  /**
-   * When true, `vjp` adds vᵀ ∂f/∂p into vJp instead of overwriting it (vJy is still overwritten).
-   * The explicit 'discrete' pass then hands its parameter gradient straight to the model and
-   * skips one pass over p per stage: worth it when p is large (an MLP's weights). Default false.
-   */
-  accumulateVjp?: boolean;
-  /** Optional ∂f/∂y, row-major n×n. Without it, Jacobians are assembled from n vjp calls. */
-  jac?(t: number, y: Float64Array, p: Float64Array, J: Float64Array): void;
-  /** Initial state y(t0). */
-  y0: ArrayLike<number>;
-  /** Parameters θ. */
-  p: ArrayLike<number>;
+  vjp: VjpFunction;
   /** Initial time. */
   t0: number;
 }
@@ -59,7 +41,7 @@ export type GradientMode = 'discrete' | 'backsolve' | 'interpolating' | 'checkpo
 /** Options of `odeGradient`. */
 export interface GradientOptions {
   /** Solver method name as accepted by `solve` ('dopri5', 'tsit5', 'bs3', 'rk4', 'radau5', 'bdf', 'rodas5'). Default 'dopri5'. */
-  method?: string;
+  method?: MethodName;
   /** Default 'auto'. */
   mode?: GradientMode;
   /** Relative tolerance of the forward solve (default 1e-6). */

@@ -38,7 +38,7 @@ const reference = (k: number) =>
 describe('backsolve measures how far its backward state drifts from the forward one', () => {
   it('mild damping: small drift, accurate gradient', () => {
     const ref = reference(5);
-    for (const method of ['dopri5', 'radau5']) {
+    for (const method of ['dopri5', 'radau5'] as const) {
       const g = odeGradient(damped(5), obs, { ...opts, method, mode: 'backsolve' });
       expect(g.status).toBe('success');
       expect(g.stats.backsolveDrift).toBeGreaterThan(0);
@@ -49,7 +49,7 @@ describe('backsolve measures how far its backward state drifts from the forward 
 
   it('strong damping: the backward state leaves the trajectory and the result fails instead of lying', () => {
     const ref = reference(50);
-    for (const method of ['dopri5', 'radau5']) {
+    for (const method of ['dopri5', 'radau5'] as const) {
       const g = odeGradient(damped(50), obs, { ...opts, method, mode: 'backsolve' });
       expect(g.status).toBe('failed');
       expect(g.message).toMatch(/drifted .* tolerances from the forward state at t=.*'interpolating'/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { odeGradient } from '../src/index';
+import type { GradientOptions } from '../src/types';
 import { lotkaVolterra, quadraticLoss } from './models';
 
 const obs = quadraticLoss([1, 2], 2);
@@ -17,8 +18,9 @@ describe('odeGradient input checks and failure values', () => {
     expect(() => odeGradient(lotkaVolterra(), obs, { mode: 'discrete', method: 'rk4' })).toThrow(
       /needs options\.h0/,
     );
+    // @ts-expect-error: an unknown method name, rejected at run time
     expect(() => odeGradient(lotkaVolterra(), obs, { mode: 'discrete', method: 'nope' })).toThrow(
-      /no taped stepper for method .nope./,
+      /no transposed step for method .nope./,
     );
     expect(() => odeGradient({ ...lotkaVolterra(), vjp: undefined as never }, obs)).toThrow(TypeError);
   });
@@ -71,7 +73,7 @@ describe('odeGradient input checks and failure values', () => {
   });
 
   it('counts what each mode stores: O(steps) for discrete, O(K + segment) checkpointed, O(observations) backsolve', () => {
-    const opts = { method: 'dopri5', rtol: 1e-8, atol: 1e-10, hmax: 0.005, checkpoints: 20 };
+    const opts: GradientOptions = { method: 'dopri5', rtol: 1e-8, atol: 1e-10, hmax: 0.005, checkpoints: 20 };
     const d = odeGradient(lotkaVolterra(), obs, { ...opts, mode: 'discrete' });
     const c = odeGradient(lotkaVolterra(), obs, { ...opts, mode: 'checkpointed' });
     const b = odeGradient(lotkaVolterra(), obs, { ...opts, mode: 'backsolve' });

@@ -26,7 +26,7 @@ describe('gradients on Lotka–Volterra (4 parameters)', () => {
     expect(maxRelErr(reference.dy0, fd.dy0)).toBeLessThan(1e-6);
   });
 
-  for (const method of ['dopri5', 'tsit5']) {
+  for (const method of ['dopri5', 'tsit5'] as const) {
     for (const mode of ['discrete', 'backsolve', 'interpolating', 'checkpointed', 'forward'] as const) {
       it(`${method} ${mode} at rtol 1e-10 matches forward sensitivities at rtol 1e-12 to 1e-6`, () => {
         const g = odeGradient(lotkaVolterra(P, Y0), obs, { method, mode, rtol: 1e-10, atol: 1e-12 });

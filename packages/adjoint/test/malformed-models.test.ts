@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { odeGradient } from '../src/index';
+import type { MethodName } from '@kinetica/ode-core';
 import type { GradientMode, GradientModel, Observations } from '../src/types';
 import { lotkaVolterra, quadraticLoss } from './models';
 
@@ -92,7 +93,7 @@ function expectFailed(
   model: GradientModel,
   o: Observations,
   mode: Exclude<GradientMode, 'auto'>,
-  method: string,
+  method: MethodName,
   message: RegExp,
 ): void {
   const g = odeGradient(model, o, { mode, method, rtol: 1e-8, atol: 1e-10 });
@@ -106,7 +107,7 @@ function expectFailed(
 describe('malformed models and losses fail cleanly in every mode', () => {
   it('the well-formed model succeeds in every mode (the checks do not flag it)', () => {
     for (const mode of MODES) {
-      for (const method of ['dopri5', 'radau5']) {
+      for (const method of ['dopri5', 'radau5'] as const) {
         const g = odeGradient(good, obs, { mode, method, rtol: 1e-8, atol: 1e-10 });
         expect(g.status, `${mode}/${method}: ${g.message}`).toBe('success');
       }
@@ -116,14 +117,14 @@ describe('malformed models and losses fail cleanly in every mode', () => {
   for (const [what, model, message] of malformedModels) {
     it(`${what}: failed, naming the entry and t`, () => {
       for (const mode of MODES)
-        for (const method of ['dopri5', 'radau5']) expectFailed(model, obs, mode, method, message);
+        for (const method of ['dopri5', 'radau5'] as const) expectFailed(model, obs, mode, method, message);
     });
   }
 
   for (const [what, o, message] of malformedLosses) {
     it(`${what}: failed, naming the observation`, () => {
       for (const mode of MODES)
-        for (const method of ['dopri5', 'radau5']) expectFailed(good, o, mode, method, message);
+        for (const method of ['dopri5', 'radau5'] as const) expectFailed(good, o, mode, method, message);
     });
   }
 

@@ -83,3 +83,36 @@ export function quadraticLoss(times: number[], n: number, weights?: number[]): O
     },
   };
 }
+
+/**
+ * Enzyme kinetics E + S ⇌ C → E + P (mass action) with the enzyme conserved, E = E0 − C, so three
+ * species y = [S, C, P] and p = [kf, kr, kcat]. The defaults are stiff: C settles on a time scale
+ * of 1/(kf·(E + S)) ≈ 1e-4 while S is used up over t ≈ 10.
+ */
+export function enzyme(p = [1e3, 1e2, 1], y0 = [10, 0, 0], E0 = 1): GradientModel {
+  return {
+    t0: 0,
+    y0,
+    p,
+    f(_t, y, p, d) {
+      const bind = p[0]! * (E0 - y[1]!) * y[0]!;
+      const unbind = p[1]! * y[1]!;
+      const cat = p[2]! * y[1]!;
+      d[0] = -bind + unbind;
+      d[1] = bind - unbind - cat;
+      d[2] = cat;
+    },
+    vjp(_t, y, p, v, vy, vp) {
+      const E = E0 - y[1]!;
+      const wBind = v[1]! - v[0]!;
+      const wUnbind = v[0]! - v[1]!;
+      const wCat = v[2]! - v[1]!;
+      vy[0] = wBind * p[0]! * E;
+      vy[1] = -wBind * p[0]! * y[0]! + wUnbind * p[1]! + wCat * p[2]!;
+      vy[2] = 0;
+      vp[0] = wBind * E * y[0]!;
+      vp[1] = wUnbind * y[1]!;
+      vp[2] = wCat * y[1]!;
+    },
+  };
+}

@@ -23,7 +23,7 @@ describe('gradients on Robertson (3 rate constants, observations at 1 … 1e4)',
     expect(maxRelErr(reference.dy0.subarray(1), fd.dy0.slice(1))).toBeLessThan(1e-3);
   });
 
-  for (const method of ['radau5', 'bdf', 'rodas5']) {
+  for (const method of ['radau5', 'bdf', 'rodas5'] as const) {
     for (const mode of ['discrete', 'interpolating', 'checkpointed', 'forward'] as const) {
       it(`${method} ${mode} at rtol 1e-10 matches the reference to 1e-6`, () => {
         const g = odeGradient(robertson(P), obs, {

@@ -34,6 +34,7 @@ export {
   FusedSolver,
   type FusedSolveOptions,
 } from './integrate/fused-solver';
+export { isSolverMethod, type SolverMethod } from './integrate/forward-solve';
 export {
   isTaped,
   type ParametricModel,
@@ -76,7 +77,13 @@ export {
   trainEnsemble,
   trainingResidualScale,
 } from './training/ensemble';
-export { loadModel, type NeuralODEJSON, type PredictOptions, TrainedModel } from './training/trained-model';
+export {
+  loadModel,
+  type NeuralODEJSON,
+  type Prediction,
+  type PredictOptions,
+  TrainedModel,
+} from './training/trained-model';
 export { type LossWeights, TrajectoryLoss } from './training/trajectory-loss';
 
 export { CNF, type CNFOptions, type CNFTrainOptions, gaussianNLL, twoMoons } from './cnf/cnf';

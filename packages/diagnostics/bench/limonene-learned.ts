@@ -54,8 +54,8 @@ const controlsOn = (factors: readonly number[]) =>
 const mechanistic = (factors: readonly number[]): ParametricField => ({
   n: 10,
   p: new Float64Array(9),
-  f: (t, y, p, d) => mech.f(t, y, p, d),
-  jac: (t, y, p, J) => mech.jac(t, y, p, J),
+  f: mech.f,
+  jac: mech.jac,
   drive: drive(factors),
 });
 const run = (field: ParametricField) => {

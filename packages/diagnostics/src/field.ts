@@ -1,8 +1,9 @@
 /**
- * The model-agnostic surfaces that every diagnostic accepts. They mirror ode-core's
- * `RhsFunction`/`JacobianFunction`, so a mechanistic model and a learned one plug in alike.
+ * The model-agnostic surfaces that every diagnostic accepts. They are made of ode-core's
+ * `RhsFunction`/`JacobianFunction` and `ParametricProblem`, so a mechanistic model and a learned
+ * one plug in alike.
  */
-import type { JacobianFunction, RhsFunction } from '@kinetica/ode-core';
+import type { JacobianFunction, ParametricProblem, RhsFunction } from '@kinetica/ode-core';
 
 /** A vector field dy/dt = f(t, y) of dimension n, with an optional analytic Jacobian. */
 export interface VectorField {
@@ -16,18 +17,18 @@ export interface VectorField {
 }
 
 /**
- * A vector field with a parameter vector p: dy/dt = f(t, y, p). Parameters include constant
+ * A vector field with a parameter vector p: dy/dt = f(t, y, p). `ParametricField` is the
+ * diagnostics' name for ode-core's `ParametricProblem` without `y0` (each diagnostic takes its own
+ * initial state): its `f`, `p` and `jac` (∂f/∂y at parameters p; finite differences when absent),
+ * plus the dimension, state scales and time-varying controls. Parameters include constant
  * controls (enzyme levels, inducer doses), so continuation, knockouts and sensitivities all act
  * on entries of p.
  */
-export interface ParametricField {
+export interface ParametricField extends Pick<ParametricProblem, 'f' | 'jac'> {
   /** Number of states. */
   n: number;
   /** Nominal parameter values; copied, never mutated. */
   p: ArrayLike<number>;
-  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void;
-  /** Row-major ∂f/∂y at parameters p; finite differences are used when absent. */
-  jac?(t: number, y: Float64Array, p: Float64Array, J: Float64Array): void;
   /** Typical magnitude of each state, sizing finite-difference steps (default 1). */
   scale?: ArrayLike<number>;
   /**

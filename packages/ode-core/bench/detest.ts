@@ -3,10 +3,11 @@
  * problems at rtol = atol = 1e-6 and 1e-10. Run from the repository root:
  *   npx tsx --conditions=source packages/ode-core/bench/detest.ts
  */
+import type { ExplicitMethodName } from '../src/types';
 import { detestProblems } from '../test/problems/detest';
 import { runDetest } from '../test/problems/detest-metrics';
 
-const methods = ['dopri5', 'tsit5'];
+const methods: ExplicitMethodName[] = ['dopri5', 'tsit5'];
 const tols = [1e-6, 1e-10];
 const results = methods.flatMap((m) =>
   tols.flatMap((tol) => detestProblems.map((p) => runDetest(p, m, tol))),

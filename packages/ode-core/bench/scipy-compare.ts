@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import reference from '../test/fixtures/detest-reference.json' with { type: 'json' };
 import { solve } from '../src/solve';
+import type { ExplicitMethodName } from '../src/types';
 import { DETEST_TSPAN, detestProblems } from '../test/problems/detest';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,7 +50,7 @@ function bestTime(fn: () => void): number {
   return best;
 }
 
-function ours(method: string, label = method, controller = {}): Run[] {
+function ours(method: ExplicitMethodName, label: string = method, controller = {}): Run[] {
   const runs: Run[] = [];
   for (const rtol of TOLS) {
     for (const p of detestProblems) {

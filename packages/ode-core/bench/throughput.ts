@@ -38,7 +38,7 @@ const cases = [
 console.log('| problem | method | rtol | steps | nfev | solve ms | bare f ms | overhead µs/step |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const c of cases) {
-  for (const method of ['bs3', 'dopri5', 'tsit5', 'dop853']) {
+  for (const method of ['bs3', 'dopri5', 'tsit5', 'dop853'] as const) {
     const opts = { method, rtol: 1e-6, atol: 1e-9, saveAt: [c.tspan[1]] };
     const problem = { f: c.f, y0: c.y0, tspan: c.tspan };
     const sol = solve(problem, opts);

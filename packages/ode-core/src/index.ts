@@ -1,18 +1,24 @@
 export type * from './types';
 export type * from './stepping';
-export { prepareSolve } from './problem/prepare';
+export { runIntegrator } from './stepping';
+export { DEFAULT_ATOL, DEFAULT_RTOL } from './types';
+export { prepareSolve, isParametric } from './problem/prepare';
+export { StepTape } from './tape/tape';
+export type { ReverseContext, ReverseSweep } from './tape/tape';
+export { explicitReverse, neededStages } from './explicit/reverse';
 export type { PreparedSolve } from './problem/prepare';
 export { OutputRecorder } from './output/recorder';
 export type { RecorderConfig } from './output/recorder';
 export { locateRoot } from './output/locate-root';
 export { scaledErrorNorm } from './step-size/error-norm';
+export { reachesStop } from './step-size/landing';
 export { initialStepSize } from './step-size/initial-step';
 export type { InitialStepWork } from './step-size/initial-step';
 export { PIController } from './controllers/pi';
 export { HermiteInterpolant, hermiteInterpolant, hermiteEvaluate } from './interpolation/hermite';
 export { isFiniteVector } from './vector/finite';
 export { solve } from './solve';
-export { integrateExplicit } from './explicit/integrate';
+export { ExplicitIntegrator, integrateExplicit } from './explicit/integrate';
 export { RungeKuttaStepper, RungeKuttaInterpolant } from './explicit/runge-kutta';
 export type { ExplicitTableau, DenseExtension } from './explicit/tableau';
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { solve } from './solve';
+import type { ExplicitMethodName } from './types';
 
 function tOf(message: string): number {
   const m = /at t=(\S+)$/.exec(message);
@@ -8,7 +9,7 @@ function tOf(message: string): number {
 }
 
 describe('failures are values', () => {
-  it.each([
+  it.each<ExplicitMethodName>([
     'dopri5',
     'tsit5',
     'bs3',

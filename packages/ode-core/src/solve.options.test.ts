@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { solve } from './solve';
-import type { RhsFunction } from './types';
+import type { ExplicitMethodName, RhsFunction } from './types';
 
 const oscillator: RhsFunction = (_t, y, d) => {
   d[0] = y[1]!;
@@ -8,7 +8,12 @@ const oscillator: RhsFunction = (_t, y, d) => {
 };
 
 describe('step-size options', () => {
-  it.each(['bs3', 'dopri5', 'tsit5', 'dop853'])('%s never steps further than hmax', (method) => {
+  it.each<ExplicitMethodName>([
+    'bs3',
+    'dopri5',
+    'tsit5',
+    'dop853',
+  ])('%s never steps further than hmax', (method) => {
     const sol = solve({ f: oscillator, y0: [1, 0], tspan: [0, 3] }, { method, hmax: 0.05, rtol: 1e-3 });
     for (let k = 1; k < sol.t.length; k++)
       expect(sol.t[k]! - sol.t[k - 1]!).toBeLessThanOrEqual(0.05 * (1 + 1e-12));

@@ -1,16 +1,16 @@
 import { integrateExplicit } from './explicit/integrate';
 import { explicitMethodNames, getExplicitTableau, isExplicitMethod } from './explicit/registry';
 import { prepareSolve } from './problem/prepare';
-import type { ODEProblem, Solution, SolveOptions } from './types';
+import type { AnyODEProblem, Solution, SolveOptions } from './types';
 
-const STIFF_NAMES = new Set(['radau5', 'bdf', 'rodas5', 'ros23', 'rodas23w', 'auto']);
+const STIFF_NAMES = new Set(['radau5', 'bdf', 'rodas5', 'ros23', 'auto']);
 
 /**
  * Solve an initial value problem with an explicit Runge–Kutta method (default 'dopri5').
  * Invalid arguments throw a TypeError/RangeError; solver failures return `status: 'failed'`.
  * Stiff methods and 'auto' live in `@kinetica/solvers-stiff`, whose `solve` accepts these names too.
  */
-export function solve(problem: ODEProblem, options: SolveOptions = {}): Solution {
+export function solve(problem: AnyODEProblem, options: SolveOptions = {}): Solution {
   const method = options?.method ?? 'dopri5';
   if (typeof method !== 'string') throw new TypeError('solve: options.method must be a string');
   if (!isExplicitMethod(method)) {

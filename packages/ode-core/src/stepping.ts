@@ -1,3 +1,6 @@
+import type { PreparedSolve } from './problem/prepare';
+import type { Solution } from './types';
+
 /**
  * The contract between a time-stepping loop (explicit Runge–Kutta here, Radau/BDF/Rosenbrock in
  * `@kinetica/solvers-stiff`) and the shared output machinery (saveAt, dense output, events,
@@ -34,4 +37,38 @@ export interface StepRecorder {
    * integration (the recorder has already truncated the solution at the event): the loop stops.
    */
   step(tOld: number, tNew: number, yNew: Float64Array, interpolant: StepInterpolant): boolean;
+}
+
+/** Outcome of one attempted step: keep going, reached the end (or a terminal event), or failed (message naming t). */
+export type StepOutcome = 'accepted' | 'rejected' | 'done' | { failed: string };
+
+/**
+ * A method family's loop taken one attempt at a time (explicit Runge–Kutta here, Rosenbrock in
+ * solvers-stiff). Its state (t, y, f(t, y), next step magnitude h) is public so that a switching
+ * method ('auto') can hand over between families with `resume`.
+ */
+export interface Integrator {
+  readonly name: string;
+  t: number;
+  y: Float64Array;
+  /** f(t, y) at the current point. */
+  readonly fy: Float64Array;
+  h: number;
+  /** Evaluate f at the start and pick the first step; false when f is not finite there. */
+  start(): boolean;
+  /** Continue from a state reached by another method (fresh error history). */
+  resume(t: number, y: Float64Array, fy: Float64Array, h: number): void;
+  /** Attempt one step; accepted steps go to the recorder (and the tape). */
+  step(): StepOutcome;
+}
+
+/** Drive an integrator over the whole span: the loop `solve` runs for these families. */
+export function runIntegrator(prep: PreparedSolve, integ: Integrator): Solution {
+  const { recorder } = prep;
+  if (!integ.start()) return recorder.finish('failed', `NaN or Inf in f at t=${prep.t0}`, integ.name);
+  for (;;) {
+    const outcome = integ.step();
+    if (outcome === 'done') return recorder.finish('success', '', integ.name);
+    if (typeof outcome === 'object') return recorder.finish('failed', outcome.failed, integ.name);
+  }
 }

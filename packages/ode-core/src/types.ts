@@ -24,9 +24,66 @@ export interface EventSpec {
   name?: string;
 }
 
+/** Parametric right-hand side dy/dt = f(t, y, p): write the derivative into `dydt` (length n). */
+export type ParametricRhs = (t: number, y: Float64Array, p: Float64Array, dydt: Float64Array) => void;
+
+/** Parametric Jacobian ∂f/∂y at (t, y, p): write the row-major n×n matrix into `J`. */
+export type ParametricJacobian = (t: number, y: Float64Array, p: Float64Array, J: Float64Array) => void;
+
+/**
+ * Vector–Jacobian products of a parametric field at (t, y, p): write vJy = vᵀ ∂f/∂y (length n) and
+ * vJp = vᵀ ∂f/∂p (length of p). Overwrite both outputs (unless the problem says `accumulateVjp`).
+ */
+export type VjpFunction = (
+  t: number,
+  y: Float64Array,
+  p: Float64Array,
+  v: Float64Array,
+  vJy: Float64Array,
+  vJp: Float64Array,
+) => void;
+
+/**
+ * The one parametric problem of Kinetica: y' = f(t, y, p), y(t0) = y0, with what gradients and
+ * implicit methods can use. `solve` takes it as it takes an `ODEProblem` (p is bound once, when the
+ * solve is prepared); `odeGradient` (adjoint), the neural fields (autodiff-ode), compiled networks
+ * and SBML models (stoichiometry) and the diagnostics all speak it. Every array argument is
+ * caller-owned scratch: write results into the outputs and keep no reference.
+ */
+export interface ParametricProblem {
+  f: ParametricRhs;
+  y0: ArrayLike<number>;
+  /** Parameters θ. */
+  p: ArrayLike<number>;
+  /** Integration span for `solve`; gradients take their span from t0 and the observation times. */
+  tspan?: readonly [number, number] | ArrayLike<number>;
+  /** Initial time when no `tspan` is given (gradients: the observations end the span). */
+  t0?: number;
+  /** Vector–Jacobian products; needed by every gradient. */
+  vjp?: VjpFunction;
+  /**
+   * When true, `vjp` adds vᵀ ∂f/∂p into vJp instead of overwriting it (vJy is still overwritten):
+   * worth it when p is large (an MLP's weights). Default false.
+   */
+  accumulateVjp?: boolean;
+  /** Optional ∂f/∂y; without it implicit methods use finite differences and gradients n vjps. */
+  jac?: ParametricJacobian;
+  /** Sparsity of ∂f/∂y, as on `ODEProblem`. */
+  jacSparsity?: ReadonlyArray<ArrayLike<number>>;
+  /** Known kinks or jumps of f in t (control knots, feeds): every solve lands on them exactly. */
+  tstops?: ArrayLike<number>;
+}
+
+/** Either kind of problem `solve` accepts: the parametric one is told apart by its `p`. */
+export type AnyODEProblem = ODEProblem | ParametricProblem;
+
 /** An initial value problem y' = f(t, y), y(t0) = y0 on tspan = [t0, t1] (t1 < t0 integrates backwards). */
 export interface ODEProblem {
   f: RhsFunction;
+  /** Absent on a plain problem (a problem with `p` is a `ParametricProblem`). */
+  p?: undefined;
+  /** Known kinks or jumps of f in t: merged with `options.tstops`. */
+  tstops?: ArrayLike<number>;
   y0: ArrayLike<number>;
   tspan: readonly [number, number] | ArrayLike<number>;
   /** Optional analytic Jacobian; without it, implicit methods use finite differences. */
@@ -38,10 +95,22 @@ export interface ODEProblem {
   jacSparsity?: ReadonlyArray<ArrayLike<number>>;
 }
 
+/** Explicit Runge–Kutta methods of ode-core. */
+export type ExplicitMethodName = 'euler' | 'rk4' | 'bs3' | 'dopri5' | 'tsit5' | 'dop853';
+/** Stiff methods of solvers-stiff, and 'auto' (explicit with a switch to a stiff method). */
+export type StiffMethodName = 'radau5' | 'bdf' | 'rodas5' | 'ros23' | 'auto';
+/** Every method name `solve` knows. */
+export type MethodName = ExplicitMethodName | StiffMethodName;
+
+/** Default relative tolerance of every solve and gradient. */
+export const DEFAULT_RTOL = 1e-6;
+/** Default absolute tolerance of every solve and gradient. */
+export const DEFAULT_ATOL = 1e-9;
+
 /** Options accepted by `solve`. */
 export interface SolveOptions {
-  /** Method name, e.g. 'dopri5', 'tsit5', 'bs3', 'rk4', 'euler', 'vern7', 'radau5', 'bdf', 'rodas5', 'auto'. */
-  method?: string;
+  /** Method name, e.g. 'dopri5', 'tsit5', 'bs3', 'rk4', 'euler', 'radau5', 'bdf', 'rodas5', 'auto'. */
+  method?: MethodName;
   /** Relative tolerance (default 1e-6). */
   rtol?: number;
   /** Absolute tolerance, scalar or per component (default 1e-9). */

@@ -14,7 +14,7 @@ describe('DETEST non-stiff problems (classes A–E, 23 problems)', () => {
     }
   });
 
-  for (const method of ['dopri5', 'tsit5']) {
+  for (const method of ['dopri5', 'tsit5'] as const) {
     for (const tol of [1e-6, 1e-10]) {
       it(`${method} at rtol = atol = ${tol}: every step's true local error is within 10·tol`, () => {
         for (const p of detestProblems) {

@@ -8,12 +8,21 @@
  * Run from the repository root:
  *   npx tsx --conditions=source packages/solvers-stiff/bench/block-rober.ts
  */
-import { solve } from '../src/index';
+import type { MethodName } from '@kinetica/ode-core';
+import { isMethodName, solve } from '../src/index';
 import { blockRober, mescd, rober } from '../src/testset/index';
 import { machineLine, markdownTable, timeRuns } from './timing';
 
 const copies = [1, 3, 10, 30, 100, 300, 1000];
-const methods = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['bdf', 'radau5', 'rodas5'];
+const methods: MethodName[] =
+  process.argv.slice(2).length > 0 ? process.argv.slice(2).map(methodArg) : ['bdf', 'radau5', 'rodas5'];
+
+/** A method name from the command line, or a one-line error naming it. */
+function methodArg(name: string): MethodName {
+  if (!isMethodName(name)) throw new RangeError(`block-rober: unknown method '${name}'`);
+  return name;
+}
+
 const rows: Array<Array<string | number>> = [];
 const slopes: string[] = [];
 for (const method of methods) {

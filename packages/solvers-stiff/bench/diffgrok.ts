@@ -11,7 +11,7 @@
  * Run from the repository root:
  *   npx tsx --conditions=source packages/solvers-stiff/bench/diffgrok.ts
  */
-import type { ODEProblem } from '@kinetica/ode-core';
+import type { ODEProblem, StiffMethodName } from '@kinetica/ode-core';
 import { solve } from '../src/index';
 import { hires, mescd, orego, pollu, rober, vdpolUnscaled } from '../src/testset/index';
 import { machineLine, markdownTable, outputGrid, timeRuns } from './timing';
@@ -68,7 +68,7 @@ const configs: Config[] = [
   },
   { name: 'VDPOL μ=1000', problem: vdpolUnscaled(), step: 0.1, tol: 1e-12, diffGrokMs: 268 },
 ];
-const methods = ['radau5', 'bdf', 'rodas5', 'ros23'];
+const methods: StiffMethodName[] = ['radau5', 'bdf', 'rodas5', 'ros23'];
 
 const rows: Array<Array<string | number>> = [];
 const best: Array<Array<string | number>> = [];

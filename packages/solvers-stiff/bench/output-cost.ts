@@ -6,12 +6,13 @@
  * Run from the repository root:
  *   npx tsx --conditions=source packages/solvers-stiff/bench/output-cost.ts
  */
+import type { SolveOptions } from '@kinetica/ode-core';
 import { solve } from '../src/index';
 import { pollu } from '../src/testset/index';
 import { machineLine, markdownTable, outputGrid, timeRuns } from './timing';
 
 const grid = outputGrid(0, 60, 0.002);
-const opts = { method: 'bdf', rtol: 1e-6, atol: 1e-6 };
+const opts: SolveOptions = { method: 'bdf', rtol: 1e-6, atol: 1e-6 };
 const endOnly = timeRuns(() => solve(pollu.problem, { ...opts, saveAt: [60] }), 1000, 25);
 const onGrid = timeRuns(() => solve(pollu.problem, { ...opts, saveAt: grid }), 2000, 25);
 const alloc = timeRuns(

@@ -10,6 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { StiffMethodName } from '@kinetica/ode-core';
 import { solve } from '../src/index';
 import { mescd, type TestProblem, testProblems } from '../src/testset/index';
 import { machineLine, markdownTable, timeRuns } from './timing';
@@ -30,12 +31,12 @@ interface Point {
 
 const scipyTolerances = [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10];
 const ourTolerances = Array.from({ length: 19 }, (_, i) => 10 ** (-3.5 - i / 2));
-const pairs: Array<[string, string]> = [
+const pairs: Array<[StiffMethodName, string]> = [
   ['radau5', 'Radau'],
   ['bdf', 'BDF'],
 ];
 
-function ourCurve(tp: TestProblem, method: string): Point[] {
+function ourCurve(tp: TestProblem, method: StiffMethodName): Point[] {
   const t1 = tp.problem.tspan[1] as number;
   const points: Point[] = [];
   // Let V8 tier the loop up for this problem before anything is timed (a fresh f makes the call

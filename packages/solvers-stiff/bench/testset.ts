@@ -6,11 +6,12 @@
  * Run from the repository root:
  *   npx tsx --conditions=source packages/solvers-stiff/bench/testset.ts [--json]
  */
+import type { StiffMethodName } from '@kinetica/ode-core';
 import { solve } from '../src/index';
 import { mescd, scd, testProblems } from '../src/testset/index';
 import { machineLine, markdownTable, timeRuns } from './timing';
 
-const methods = ['radau5', 'bdf', 'rodas5'];
+const methods: StiffMethodName[] = ['radau5', 'bdf', 'rodas5'];
 const tolerances = [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10];
 
 interface Row {

@@ -1,14 +1,4 @@
-import {
-  initialStepSize,
-  isFiniteVector,
-  PIController,
-  type PreparedSolve,
-  RungeKuttaInterpolant,
-  RungeKuttaStepper,
-  type Solution,
-  tsit5,
-} from '@kinetica/ode-core';
-import { reachesStop } from './landing';
+import { ExplicitIntegrator, type PreparedSolve, type Solution, tsit5 } from '@kinetica/ode-core';
 import type { JacobianLayout } from './linalg/linear-solver';
 import { RosenbrockIntegrator } from './rosenbrock/integrate';
 import { rodas5Stepper } from './rosenbrock/rodas5';
@@ -53,86 +43,29 @@ export function auto(prep: PreparedSolve, options: AutoOptions = {}): Solution {
       throw new RangeError(`auto: ${name} must be a positive integer, got ${v}`);
   }
   const method = 'auto';
-  const { n, f, stats, recorder, direction: dir, hmax, maxSteps, rtol, atol, t1 } = prep;
+  const { n, stats, recorder, rtol, atol } = prep;
   stats.nswitch = 0;
   stats.switches = [];
   const tableau = tsit5;
   const s = tableau.stages;
-  const rk = new RungeKuttaStepper(tableau, n, f);
-  const interp = new RungeKuttaInterpolant(rk);
-  const controller = new PIController(tableau.errorOrder, prep.controller);
-  let stiff: RosenbrockIntegrator | undefined;
-
-  let y = prep.y0.slice();
-  let yNew = new Float64Array(n);
+  const rk = new ExplicitIntegrator(prep, tableau);
   const yStage = new Float64Array(n);
-  let t = prep.t0;
-  const fail = (why: string) => recorder.finish('failed', `${why} at t=${t}`, method);
-
-  f(t, y, rk.k[0]!);
-  if (!isFiniteVector(rk.k[0]!)) return fail('NaN or Inf in f');
-  let h = Math.min(
-    prep.h0 ??
-      initialStepSize(f, t, y, rk.k[0]!, tableau.errorOrder, rtol, atol, dir, hmax, { y1: yNew, f1: yStage }),
-    hmax,
-  );
-  let stop = recorder.nextStop(t);
+  let hLambda = 0;
+  rk.onAccept = (_t, h, y, yNew) => {
+    hLambda =
+      Math.abs(h) * stiffnessRatio(tableau.a[s - 2]!, h, y, yNew, rk.stepper.k, yStage, n, atol, rtol);
+  };
+  let stiff: RosenbrockIntegrator | undefined;
+  if (!rk.start()) return recorder.finish('failed', `NaN or Inf in f at t=${prep.t0}`, method);
   let stiffCount = 0;
   let nonstiffCount = 0;
-  let nonFinite = 0;
 
   for (;;) {
-    // Explicit phase.
-    if (stats.nsteps >= maxSteps) return fail(`maxSteps (${maxSteps}) reached`);
-    let tNew = t + dir * h;
-    const landing = reachesStop(t, dir * h, stop, dir);
-    if (landing) tNew = stop;
-    const hStep = tNew - t;
-    if (!(Math.abs(hStep) > 16 * Number.EPSILON * Math.abs(t)) || tNew === t)
-      return recorder.finish(
-        'failed',
-        `step size underflow at t=${t}${nonFinite > 0 ? ' (NaN or Inf in f)' : ''}`,
-        method,
-      );
-    stats.nsteps++;
-    rk.step(t, y, tNew, yNew);
-    const finite = isFiniteVector(yNew) && isFiniteVector(rk.k[s - 1]!);
-    const errNorm = finite ? rk.errorNorm(hStep, y, yNew, atol, rtol) : Number.NaN;
-    const ok = finite && controller.accept(errNorm);
-    const hNext = Math.min(controller.propose(Math.abs(hStep), errNorm), hmax);
-    if (!ok) {
-      stats.nreject++;
-      if (!finite && ++nonFinite > 12) return fail('NaN or Inf in f');
-      h = hNext;
-      continue;
-    }
-    nonFinite = 0;
-    h = hNext;
-    stats.naccept++;
-    const hLambda =
-      Math.abs(hStep) * stiffnessRatio(tableau.a[s - 2]!, hStep, y, yNew, rk.k, yStage, n, atol, rtol);
-    const fNew = rk.k[s - 1]!;
-    if (prep.nonnegative && clampNegative(yNew)) {
-      // The FSAL derivative belongs to the unclamped state.
-      f(tNew, yNew, fNew);
-      if (!isFiniteVector(fNew)) return fail('NaN or Inf in f');
-    }
-    interp.set(t, hStep, y, yNew, fNew);
-    const goOn = recorder.step(t, tNew, yNew, interp);
-    const yOld = y;
-    y = yNew;
-    yNew = yOld;
-    rk.k[s - 1] = rk.k[0]!;
-    rk.k[0] = fNew;
-    t = tNew;
-    if (!goOn) break;
-    if (landing) {
-      if (t === t1) break;
-      f(t, y, rk.k[0]!);
-      if (!isFiniteVector(rk.k[0]!)) return fail('NaN or Inf in f');
-      controller.reset();
-      stop = recorder.nextStop(t);
-    }
+    // Explicit phase: Tsit5 steps, counting the stability-limited ones.
+    const outcome = rk.step();
+    if (outcome === 'done') return recorder.finish('success', '', method);
+    if (typeof outcome === 'object') return recorder.finish('failed', outcome.failed, method);
+    if (outcome === 'rejected') continue;
     if (hLambda > threshold) {
       nonstiffCount = 0;
       if (++stiffCount < stiffSteps) continue;
@@ -143,35 +76,26 @@ export function auto(prep: PreparedSolve, options: AutoOptions = {}): Solution {
 
     // Stiff phase: hand (t, y, f(t, y), h) to Rodas5P.
     stats.nswitch++;
-    stats.switches.push({ t, to: 'rodas5' });
+    stats.switches.push({ t: rk.t, to: 'rodas5' });
     stiff ??= new RosenbrockIntegrator(prep, rodas5Stepper);
-    stiff.resume(t, y, rk.k[0]!, h);
+    stiff.resume(rk.t, rk.y, rk.fy, rk.h);
     let calm = 0;
     for (;;) {
-      const outcome = stiff.step();
-      if (outcome === 'done') return recorder.finish('success', '', method);
-      if (typeof outcome === 'object') {
-        t = stiff.t;
-        return recorder.finish('failed', outcome.failed, method);
-      }
-      if (outcome === 'rejected') continue;
+      const o = stiff.step();
+      if (o === 'done') return recorder.finish('success', '', method);
+      if (typeof o === 'object') return recorder.finish('failed', o.failed, method);
+      if (o === 'rejected') continue;
       // The Jacobian of the step just taken bounds the spectral radius (Gershgorin).
       const rho = gershgorinRadius(stiff.jacobian.J, stiff.jacobian.layout);
       calm = stiff.h * rho <= threshold ? calm + 1 : 0;
       if (calm >= nonstiffSteps) break;
     }
-    t = stiff.t;
-    y.set(stiff.y);
-    rk.k[0]!.set(stiff.fy);
-    h = stiff.h;
-    stop = recorder.nextStop(t);
-    controller.reset();
+    rk.resume(stiff.t, stiff.y, stiff.fy, stiff.h);
     stiffCount = 0;
     nonstiffCount = 0;
     stats.nswitch++;
-    stats.switches.push({ t, to: 'tsit5' });
+    stats.switches.push({ t: rk.t, to: 'tsit5' });
   }
-  return recorder.finish('success', '', method);
 }
 
 /**
@@ -208,18 +132,6 @@ function stiffnessRatio(
     den += dy * dy;
   }
   return den > 0 ? Math.sqrt(num / den) : 0;
-}
-
-/** Set negative components to zero; true when any was. */
-function clampNegative(y: Float64Array): boolean {
-  let any = false;
-  for (let i = 0; i < y.length; i++) {
-    if (y[i]! < 0) {
-      y[i] = 0;
-      any = true;
-    }
-  }
-  return any;
 }
 
 /** max_i Σ_j |J_ij|, an upper bound of the spectral radius. */

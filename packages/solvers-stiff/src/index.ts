@@ -1,4 +1,4 @@
-export { solve, stiffMethodNames } from './solve';
+export { isMethodName, isStiffMethod, solve, stiffMethodNames } from './solve';
 export { auto } from './auto';
 export type { AutoOptions } from './auto';
 export { radau5 } from './implicit/radau5';
@@ -6,7 +6,7 @@ export type { Radau5Options } from './implicit/radau5';
 export { bdf } from './implicit/bdf';
 export type { BdfSettings } from './implicit/bdf';
 export { integrateRosenbrock, RosenbrockIntegrator } from './rosenbrock/integrate';
-export type { StepOutcome } from './rosenbrock/integrate';
+export type { StepOutcome } from '@kinetica/ode-core';
 export { rodas5Stepper } from './rosenbrock/rodas5';
 export { RODAS5P_TABLEAU } from './rosenbrock/rodas5p-tableau';
 export { ros23Stepper } from './rosenbrock/ros23';
@@ -45,3 +45,6 @@ export {
   vdpolUnscaled,
 } from './testset/index';
 export type { MassActionReaction, TestProblem } from './testset/index';
+export { solveTaped, tapedMethodNames } from './taped';
+export type { TapedSolve } from './taped';
+export { rodas5Reverse } from './rosenbrock/rodas5-reverse';

@@ -1,11 +1,13 @@
 import {
+  type AnyODEProblem,
   explicitMethodNames,
   isExplicitMethod,
-  type ODEProblem,
+  type MethodName,
   type PreparedSolve,
   prepareSolve,
   type Solution,
   type SolveOptions,
+  type StiffMethodName,
   solve as solveExplicit,
 } from '@kinetica/ode-core';
 import { auto } from './auto';
@@ -23,18 +25,30 @@ const stiffMethods: Readonly<Record<string, StiffIntegrator>> = Object.freeze({
   rodas5: (prep) => integrateRosenbrock(prep, rodas5Stepper),
   ros23: (prep) => integrateRosenbrock(prep, ros23Stepper),
   auto: (prep) => auto(prep),
-});
+} satisfies Record<StiffMethodName, StiffIntegrator>);
 
 /** Method names `solve` runs here; every other name goes to ode-core's explicit methods. */
-export const stiffMethodNames: readonly string[] = Object.freeze(Object.keys(stiffMethods));
+export const stiffMethodNames: readonly StiffMethodName[] = Object.freeze(
+  Object.keys(stiffMethods).filter(isStiffMethod),
+);
+
+/** True when `name` is one of the methods `solve` runs here (a type guard for user input). */
+export function isStiffMethod(name: string): name is StiffMethodName {
+  return Object.hasOwn(stiffMethods, name);
+}
+
+/** True when `name` is any method `solve` accepts, explicit or stiff (a type guard for user input). */
+export function isMethodName(name: string): name is MethodName {
+  return isExplicitMethod(name) || isStiffMethod(name);
+}
 
 /**
- * Solve y' = f(t, y) on tspan with any Kinetica method (default 'auto'): explicit names
- * ('dopri5', 'tsit5', 'bs3', 'rk4', …) go to ode-core's Runge–Kutta loop; 'radau5', 'bdf',
- * 'rodas5', 'ros23' and 'auto' run here. Invalid input throws a one-line TypeError/RangeError;
- * solver failures come back as `status: 'failed'` with a message naming t.
+ * Solve y' = f(t, y) (or a `ParametricProblem`'s y' = f(t, y, p)) on tspan with any Kinetica
+ * method (default 'auto'): explicit names ('dopri5', 'tsit5', 'bs3', 'rk4', …) go to ode-core's
+ * Runge–Kutta loop; 'radau5', 'bdf', 'rodas5', 'ros23' and 'auto' run here. Invalid input throws a
+ * one-line TypeError/RangeError; solver failures come back as `status: 'failed'` with a message naming t.
  */
-export function solve(problem: ODEProblem, options: SolveOptions = {}): Solution {
+export function solve(problem: AnyODEProblem, options: SolveOptions = {}): Solution {
   if (options === null || typeof options !== 'object')
     throw new TypeError('solve: options must be an object');
   const method = options.method ?? 'auto';

@@ -1,4 +1,4 @@
-import type { ODEProblem } from '@kinetica/ode-core';
+import type { ODEProblem, StiffMethodName } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
 import { e5, mescd, solve } from '../src/index';
 
@@ -80,7 +80,7 @@ describe('sparse Jacobians', () => {
     return problem;
   }
 
-  it.each([
+  it.each<StiffMethodName>([
     'radau5',
     'rodas5',
     'bdf',
@@ -135,7 +135,7 @@ describe('sparse LU on a network with a hub species', () => {
     return problem;
   }
 
-  it.each(['radau5', 'rodas5', 'bdf'])('%s agrees with the dense solve', (method) => {
+  it.each<StiffMethodName>(['radau5', 'rodas5', 'bdf'])('%s agrees with the dense solve', (method) => {
     const n = 120;
     const opts = { method, rtol: 1e-7, atol: 1e-10, saveAt: [10] };
     const dense = solve(hubNetwork(n, false), opts);
@@ -153,7 +153,7 @@ describe('sparse LU on a network with a hub species', () => {
 describe('trace species near zero', () => {
   // E5 ends with y2 = y3 ≈ 8.9e-23 under atol = 1e-20; once y2, y3 < 0 the kinetics blow up in
   // finite time, so a method that lets them change sign within a loosened atol fails.
-  it.each([
+  it.each<StiffMethodName>([
     'radau5',
     'rodas5',
   ])('%s solves E5 on [0, 1e13] at every tolerance from 1e-4 to 1e-10', (method) => {

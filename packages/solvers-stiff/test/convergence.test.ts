@@ -1,4 +1,4 @@
-import type { ODEProblem } from '@kinetica/ode-core';
+import type { ODEProblem, StiffMethodName } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
 import { solve } from '../src/index';
 
@@ -24,7 +24,7 @@ const GRID = [10, 20, 40, 80];
 
 /** Observed orders log2(e_N / e_2N) of the end-point error and of the dense output over the span. */
 function observedOrders(
-  method: string,
+  method: StiffMethodName,
   lambda: number,
 ): { end: number[]; dense: number[]; errors: number[] } {
   const problem = protheroRobinson(lambda);
@@ -47,7 +47,7 @@ function observedOrders(
 }
 
 describe('order of convergence on Prothero–Robinson', () => {
-  it.each([
+  it.each<[StiffMethodName, number]>([
     ['radau5', 5],
     ['rodas5', 5],
     ['ros23', 2],
@@ -58,7 +58,7 @@ describe('order of convergence on Prothero–Robinson', () => {
 
   // In the stiff limit |hλ| ≫ 1 the error of Radau IIA and Rodas5P behaves like h³/|λ|
   // (the order reduction of Hairer & Wanner II, VI.15), while the 2nd-order ROS23 keeps 2.
-  it.each([
+  it.each<[StiffMethodName, number]>([
     ['radau5', 3],
     ['rodas5', 3],
     ['ros23', 2],
@@ -68,7 +68,7 @@ describe('order of convergence on Prothero–Robinson', () => {
     if (order === 3) expect(errors[0]!).toBeLessThan(1e-9);
   });
 
-  it.each([
+  it.each<[StiffMethodName, number]>([
     ['radau5', 4],
     ['rodas5', 4],
     ['ros23', 2],

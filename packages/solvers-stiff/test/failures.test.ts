@@ -1,4 +1,4 @@
-import type { ODEProblem } from '@kinetica/ode-core';
+import type { ODEProblem, StiffMethodName } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
 import { solve } from '../src/index';
 
@@ -8,7 +8,7 @@ function failureTime(message: string): number {
   return Number(m[1]);
 }
 
-const METHODS = ['radau5', 'rodas5', 'ros23', 'bdf', 'auto'];
+const METHODS: StiffMethodName[] = ['radau5', 'rodas5', 'ros23', 'bdf', 'auto'];
 
 const decay: ODEProblem = {
   f: (_t, y, d) => {
@@ -49,7 +49,7 @@ describe('failures are values with a message naming t', () => {
     expect(sol.stats.nsteps).toBe(5);
   });
 
-  it.each([
+  it.each<StiffMethodName>([
     'radau5',
     'rodas5',
     'ros23',
@@ -62,7 +62,11 @@ describe('failures are values with a message naming t', () => {
     expect(Math.abs(failureTime(sol.message) - 1)).toBeLessThan(1e-3);
   });
 
-  it.each(['radau5', 'rodas5', 'ros23'])('%s reports a singular iteration matrix', (method) => {
+  it.each<StiffMethodName>([
+    'radau5',
+    'rodas5',
+    'ros23',
+  ])('%s reports a singular iteration matrix', (method) => {
     const problem: ODEProblem = { ...decay, jac: (_t, _y, J) => void (J[0] = Number.NaN) };
     const sol = solve(problem, { method });
     expect(sol.status).toBe('failed');
@@ -70,6 +74,7 @@ describe('failures are values with a message naming t', () => {
   });
 
   it('throws on bad input instead of failing later', () => {
+    // @ts-expect-error: an unknown method name, rejected at run time
     expect(() => solve(decay, { method: 'radau6' })).toThrow(/unknown method 'radau6'/);
     expect(() => solve({ ...decay, jacSparsity: [[0], [1]] }, { method: 'radau5' })).toThrow(RangeError);
     expect(() => solve({ ...decay, jacSparsity: [[3]] }, { method: 'rodas5' })).toThrow(

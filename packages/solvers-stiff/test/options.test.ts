@@ -1,9 +1,9 @@
-import type { ODEProblem } from '@kinetica/ode-core';
+import type { MethodName, ODEProblem, StiffMethodName } from '@kinetica/ode-core';
 import { solve as solveExplicit } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
 import { solve, stiffMethodNames } from '../src/index';
 
-const STIFF = ['radau5', 'rodas5', 'ros23', 'bdf', 'auto'];
+const STIFF: StiffMethodName[] = ['radau5', 'rodas5', 'ros23', 'bdf', 'auto'];
 
 const decay: ODEProblem = {
   f: (_t, y, d) => {
@@ -15,7 +15,8 @@ const decay: ODEProblem = {
 
 describe('solve dispatch', () => {
   it('accepts every method name of the contract', () => {
-    for (const method of ['dopri5', 'tsit5', 'bs3', 'radau5', 'bdf', 'rodas5', 'auto', 'ros23']) {
+    const methods: MethodName[] = ['dopri5', 'tsit5', 'bs3', 'radau5', 'bdf', 'rodas5', 'auto', 'ros23'];
+    for (const method of methods) {
       expect(solve(decay, { method }).status).toBe('success');
     }
     expect(solve(decay, { method: 'rk4', h0: 0.001 }).status).toBe('success');

@@ -1,7 +1,7 @@
 import type { ODEProblem } from '@kinetica/ode-core';
 import { prepareSolve } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
-import { radau5 } from '../src/index';
+import { radau5, solve } from '../src/index';
 
 // y1' = −1000·y1 + y2, y2' = −y2/2: exact solution in closed form.
 const linear: ODEProblem = {
@@ -58,5 +58,45 @@ describe('radau5', () => {
   it('validates its options', () => {
     expect(() => radau5(prepareSolve(linear, {}), { maxNewtonIterations: 1 })).toThrow(RangeError);
     expect(() => radau5(prepareSolve(linear, {}), { jacobianReuseThreshold: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('radau5 restarting at tstops', () => {
+  // E + S ⇌ C → E + P (E = 1 − C): fast binding, then a slow, smooth turnover of S.
+  const f = (_t: number, y: Float64Array, d: Float64Array) => {
+    const bind = 1e3 * (1 - y[1]!) * y[0]!;
+    d[0] = -bind + 1e2 * y[1]!;
+    d[1] = bind - 1e2 * y[1]! - y[1]!;
+    d[2] = y[1]!;
+  };
+  const times = [0.5, 1, 2, 3, 5, 5.5, 6];
+  const ref = solve(
+    { f, y0: [10, 0, 0], tspan: [0, 6] },
+    { method: 'radau5', rtol: 1e-13, atol: 1e-15, saveAt: times },
+  );
+
+  it('is as accurate with the output times as tstops as without them', () => {
+    // Before the fix, Newton started from zeros with the step the controller had reached, and the
+    // contraction test accepted an unconverged iterate: 232 tolerance units at t = 1 (rtol 1e-8).
+    for (const rtol of [1e-6, 1e-8, 1e-10]) {
+      const atol = 1e-2 * rtol;
+      for (const tstops of [[], times, [0.5, 1]]) {
+        const sol = solve(
+          { f, y0: [10, 0, 0], tspan: [0, 6] },
+          { method: 'radau5', rtol, atol, saveAt: times, tstops },
+        );
+        expect(sol.status).toBe('success');
+        let worst = 0;
+        for (let i = 0; i < times.length; i++) {
+          for (let j = 0; j < 3; j++) {
+            worst = Math.max(
+              worst,
+              Math.abs(sol.y[i]![j]! - ref.y[i]![j]!) / (atol + rtol * Math.abs(ref.y[i]![j]!)),
+            );
+          }
+        }
+        expect(worst, `rtol ${rtol}, tstops ${JSON.stringify(tstops)}`).toBeLessThan(40);
+      }
+    }
   });
 });

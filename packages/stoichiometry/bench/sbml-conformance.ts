@@ -6,6 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { MethodName } from '@kinetica/ode-core';
+import { isMethodName } from '@kinetica/solvers-stiff';
 import { listSbmlTestCases, runSbmlTestCase } from '../src/index';
 
 const shared = process.env.KINETICA_SHARED ?? resolve(import.meta.dirname, '../../../../shared');
@@ -17,7 +19,14 @@ if (!existsSync(suite)) {
 const args = process.argv.slice(2);
 const levelFlag = args.indexOf('--level');
 const levels = levelFlag >= 0 ? [args.splice(levelFlag, 2)[1]!] : undefined;
-const methods = args.length > 0 ? args : ['bdf', 'radau5', 'rodas5', 'auto', 'dopri5'];
+const methods: MethodName[] =
+  args.length > 0 ? args.map(methodArg) : ['bdf', 'radau5', 'rodas5', 'auto', 'dopri5'];
+
+/** A method name from the command line, or a one-line error naming it. */
+function methodArg(name: string): MethodName {
+  if (!isMethodName(name)) throw new RangeError(`sbml-conformance: unknown method '${name}'`);
+  return name;
+}
 const missing = levels
   ? listSbmlTestCases(suite).filter((id) => !existsSync(join(suite, id, `${id}-${levels[0]}.xml`)))
   : [];

@@ -1,10 +1,13 @@
 import { runTrainStepBenchmark } from '@kinetica/autodiff-ode';
-import { type OptionSpec, parseArgs } from '../io/args';
+import { methodOption, type OptionSpec, parseArgs } from '../io/args';
 import { CliError, ExitCode } from '../io/errors';
 import type { Command } from './registry';
 
+/** Methods of the train-step benchmark. */
+const BENCH_METHODS = ['rk4', 'dopri5'] as const;
+
 const options = {
-  method: { kind: 'string', oneOf: ['rk4', 'dopri5'] },
+  method: { kind: 'string', oneOf: BENCH_METHODS },
   grad: { kind: 'string', oneOf: ['backprop', 'adjoint'] },
   steps: { kind: 'integer', min: 1 },
   warmup: { kind: 'integer', min: 0 },
@@ -30,7 +33,7 @@ export const benchCommand: Command = {
     const which = positionals[0];
     if (which !== 'train-step')
       throw new CliError(`kinetica bench: unknown benchmark '${which ?? ''}' (benchmarks: train-step)`);
-    const method = (o.method as 'rk4' | 'dopri5' | undefined) ?? 'rk4';
+    const method = methodOption('bench', o, BENCH_METHODS) ?? 'rk4';
     const grad = (o.grad as 'backprop' | 'adjoint' | undefined) ?? 'backprop';
     const steps = (o.steps as number | undefined) ?? 20;
     const r = runTrainStepBenchmark({ method, grad, steps, warmup: o.warmup as number | undefined });

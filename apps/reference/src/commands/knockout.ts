@@ -4,6 +4,7 @@ import {
   type Intervention,
   type ParametricField,
 } from '@kinetica/diagnostics';
+import type { MethodName } from '@kinetica/ode-core';
 import { limoneneEnzymes, limoneneSpecies } from '@kinetica/stoichiometry';
 import {
   methodOption,
@@ -88,7 +89,12 @@ function intervention(index: number, factor: number): Intervention {
  * one course held at zero (or scaled), integrated from the strain's initial state over the
  * model's time grid, next to the same field unperturbed.
  */
-function knockoutModelFile(o: ParsedArgs['options'], enzyme: string, factor: number, method: string): number {
+function knockoutModelFile(
+  o: ParsedArgs['options'],
+  enzyme: string,
+  factor: number,
+  method: MethodName,
+): number {
   if (o.t1 !== undefined)
     throw new CliError(
       "kinetica knockout: --t1 is for the built-in model; a trained model runs over its grid's time span",

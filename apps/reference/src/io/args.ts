@@ -1,5 +1,5 @@
 import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
-import { explicitMethodNames } from '@kinetica/ode-core';
+import { explicitMethodNames, type MethodName } from '@kinetica/ode-core';
 import { stiffMethodNames } from '@kinetica/solvers-stiff';
 import { CliError } from './errors';
 
@@ -172,21 +172,26 @@ export function splitList(value: string): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-/** The `--method` option checked against the names the command can use (a usage error otherwise). */
-export function methodOption(
+/**
+ * The `--method` option checked against the names the command can use (a usage error otherwise),
+ * returned as one of them.
+ */
+export function methodOption<M extends string>(
   command: string,
   options: ParsedArgs['options'],
-  allowed: readonly string[],
-): string | undefined {
-  const m = options.method as string | undefined;
-  if (m !== undefined && !allowed.includes(m)) {
+  allowed: readonly M[],
+): M | undefined {
+  const m = options.method;
+  if (m === undefined) return undefined;
+  const known = allowed.find((name) => name === m);
+  if (known === undefined) {
     throw new CliError(`kinetica ${command}: --method must be one of ${allowed.join(', ')}; got '${m}'`);
   }
-  return m;
+  return known;
 }
 
 /** Every method name `solve` of @kinetica/solvers-stiff accepts. */
-export const SOLVE_METHODS: readonly string[] = [...explicitMethodNames, ...stiffMethodNames];
+export const SOLVE_METHODS: readonly MethodName[] = [...explicitMethodNames, ...stiffMethodNames];
 
 /** The values of the named file options that were given (the inputs an output must not replace). */
 export function inputFiles(options: ParsedArgs['options'], ...names: string[]): string[] {

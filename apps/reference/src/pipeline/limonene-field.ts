@@ -18,7 +18,7 @@ export function limoneneField(): ParametricField {
   return {
     n: model.nSpecies,
     p: TYPICAL_ENZYMES,
-    f: (t, y, p, dydt) => model.f(t, y, p, dydt),
-    jac: (t, y, p, J) => model.jac(t, y, p, J),
+    f: model.f,
+    jac: model.jac,
   };
 }

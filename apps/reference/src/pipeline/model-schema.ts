@@ -1,4 +1,4 @@
-import { ACTIVATIONS } from '@kinetica/autodiff-ode';
+import { ACTIVATIONS, type SolverMethod } from '@kinetica/autodiff-ode';
 import * as v from 'valibot';
 import { MAX_GRID_POINTS, modelSizeProblem, networkParams } from './limits';
 import { NEURAL_METHODS } from './neural';
@@ -54,7 +54,7 @@ const oneOf = <T extends readonly string[]>(options: T) =>
 const literal = <T extends string | number>(value: T) => v.literal(value, expect(JSON.stringify(value)));
 
 /** Methods a model's members may name: those `kinetica train` writes, and 'auto' for predicting. */
-const SOLVER_METHODS = [...NEURAL_METHODS, 'auto'];
+const SOLVER_METHODS: readonly SolverMethod[] = [...NEURAL_METHODS, 'auto'];
 
 const stoichiometrySchema = obj({
   S: list(list(finite)),

@@ -4,13 +4,13 @@ import {
   type ControlTransformJSON,
   type EnsembleJSON,
   EnsembleModel,
-  type FusedMethod,
   type LearningRateSchedule,
   loadEnsemble,
   loadModel,
   type NeuralODEJSON,
   type NonNegativity,
   type PredictOptions,
+  type SolverMethod,
   type TrainOptions,
   trainEnsemble,
 } from '@kinetica/autodiff-ode';
@@ -44,7 +44,7 @@ export interface NeuralFitOptions {
   /** How cross-validation chose this model (recorded in `model.selection` of metrics.json). */
   selection?: StructureSelection;
   epochs?: number;
-  method?: string;
+  method?: SolverMethod;
   grad?: string;
   hidden?: number[];
   activation?: Activation;
@@ -140,7 +140,7 @@ interface NeuralFitJSON {
  * Solvers a neural ODE trains with: the fused ones (rk4, dopri5, euler, map) and every method the
  * discrete adjoint of @kinetica/adjoint differentiates.
  */
-export const NEURAL_METHODS: readonly string[] = [
+export const NEURAL_METHODS: readonly SolverMethod[] = [
   'rk4',
   'dopri5',
   'euler',
@@ -290,7 +290,7 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
     trajectories,
     hidden,
     activation: options.activation ?? NEURAL_DEFAULTS.activation,
-    method: method as FusedMethod,
+    method,
     grad,
     epochs,
     ...(options.lr !== undefined ? { lr: options.lr } : {}),

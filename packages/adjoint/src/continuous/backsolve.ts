@@ -37,7 +37,10 @@ export function backsolveGradient(prob: GradientProblem): GradientResult {
   const atol = new Float64Array(2 * n);
   atol.set(prob.atol);
   atol.fill(prob.adjointAtol, n);
-  const integ = backwardIntegrator(prob, adjointSystem(prob, stats, undefined), atol, stats);
+  const integ = backwardIntegrator(prob, adjointSystem(prob, stats, undefined), atol, stats, {
+    aFrom: n,
+    storedState: false,
+  });
   // Drift of the backward state from the forward one where it is reset (tolerance units).
   const measureDrift = (yFw: Float64Array, t: number): string | undefined => {
     let s = 0;
@@ -77,7 +80,8 @@ export function backsolveGradient(prob: GradientProblem): GradientResult {
   const stop = measureDrift(prob.y0, t0);
   if (stop !== undefined) return failResult(res, stop);
   for (let j = 0; j < n; j++) res.dy0[j] = x[n + j]!;
-  if (times[0] === t0) {
+  // (With the single observation at t0, addObs(nobs − 1) above has counted it already.)
+  if (times[0] === t0 && nobs > 1) {
     prob.obs.lossGrad(0, prob.y0, w.g);
     for (let j = 0; j < n; j++) res.dy0[j]! += w.g[j];
   }

@@ -6,6 +6,7 @@ import { forwardSolve } from '../forward-solve';
 import { adjointSystem } from './adjoint-systems';
 import { backwardIntegrator, sweepBack } from './backward-sweep';
 import { denseVectorsPerStep } from './dense-size';
+import { spanInterpolant } from './dense-span';
 import { observe, observeWork } from '../observe';
 
 /**
@@ -30,7 +31,7 @@ export function checkpointedGradient(prob: GradientProblem): GradientResult {
   const w = observeWork(n);
   const x = new Float64Array(n);
   const q = new Float64Array(np);
-  let seg: ((t: number, out: Float64Array) => Float64Array) | undefined;
+  let seg: ((t: number, out: Float64Array) => void) | undefined;
   const integ = backwardIntegrator(
     prob,
     adjointSystem(prob, stats, (t, out) => seg!(t, out)),
@@ -54,7 +55,7 @@ export function checkpointedGradient(prob: GradientProblem): GradientResult {
       stats.peakStoredStates,
       K + (stats.steps.forward - steps0 + 1) * perStep + segTimes.length,
     );
-    seg = sol.at!;
+    seg = spanInterpolant(prob, stats, sol.at!, lo, hi);
     const segY = sol.y;
     const addObs = (i: number) => {
       const y = segY[i - first - 1]!;

@@ -44,8 +44,8 @@ export class ExplicitAdjointIntegrator {
       rtol: number;
       /** Per-component absolute tolerance of x (length m). */
       atol: Float64Array;
-      /** Absolute tolerance of the quadrature when it is error-controlled. */
-      atolQ: number;
+      /** Absolute tolerance per quadrature component when it is error-controlled (length q). */
+      atolQ: Float64Array;
       seminorm: boolean;
       hmax: number;
       maxSteps: number;
@@ -110,7 +110,9 @@ export class ExplicitAdjointIntegrator {
       if (d * (t + hs * (1 + 1e-8) - tEnd) >= 0) hs = tEnd - t;
       if (attempts >= opts.maxSteps)
         return { ok: false, message: `maxSteps (${opts.maxSteps}) reached at t=${t}`, hNext: h };
-      if (!(Math.abs(hs) > 1e-14 * Math.max(1, Math.abs(t)))) {
+      // The step that lands on tEnd is exempt: a span shorter than the threshold (an observation
+      // a hair after t0) is integrated in that one step.
+      if (hs !== tEnd - t && !(Math.abs(hs) > 1e-14 * Math.max(1, Math.abs(t)))) {
         return { ok: false, message: `step size underflow at t=${t}`, hNext: h };
       }
       attempts++;
@@ -147,7 +149,7 @@ export class ExplicitAdjointIntegrator {
           for (let i = 0; i < nq; i++) {
             let acc = 0;
             for (let j = 0; j < s; j++) acc += e![j]! * Q[j]![i]!;
-            const r = (hs * acc) / (opts.atolQ + opts.rtol * Math.abs(q[i]!));
+            const r = (hs * acc) / (opts.atolQ[i]! + opts.rtol * Math.abs(q[i]!));
             sum += r * r;
           }
           count += nq;

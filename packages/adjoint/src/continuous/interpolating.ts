@@ -6,6 +6,7 @@ import { forwardSolve } from '../forward-solve';
 import { adjointSystem } from './adjoint-systems';
 import { backwardIntegrator, sweepBack } from './backward-sweep';
 import { denseVectorsPerStep } from './dense-size';
+import { spanInterpolant } from './dense-span';
 import { observe, observeWork } from '../observe';
 
 /**
@@ -24,12 +25,12 @@ export function interpolatingGradient(prob: GradientProblem): GradientResult {
   const w = observeWork(n);
   for (let i = 0; i < nobs; i++) observe(prob, res, i, fw.y[i]!, w);
 
-  const at = fw.at!;
+  const at = spanInterpolant(prob, stats, fw.at!, t0, tEnd);
   const x = new Float64Array(n);
   const q = new Float64Array(np);
   const integ = backwardIntegrator(
     prob,
-    adjointSystem(prob, stats, (t, out) => at(t, out)),
+    adjointSystem(prob, stats, at),
     new Float64Array(n).fill(prob.adjointAtol),
     stats,
   );
@@ -45,7 +46,8 @@ export function interpolatingGradient(prob: GradientProblem): GradientResult {
     return undefined;
   });
   if (!r.ok) return failResult(res, r.message);
-  if (times[0] === t0) addObs(0);
+  // (With the single observation at t0, addObs(nobs − 1) above has counted it already.)
+  if (times[0] === t0 && nobs > 1) addObs(0);
   res.dy0.set(x);
   for (let k = 0; k < np; k++) res.dp[k] = -q[k]!;
   return res;

@@ -1,9 +1,20 @@
+import { initialStepSize, type MethodName } from '@kinetica/ode-core';
 import { solveAny } from '../solver';
 import type { GradientStats } from '../types';
 import type { QuadratureSystem, RunResult } from './explicit-adjoint-integrator';
 
 /** Quadrature tolerance that takes a component out of the error norm (the seminorm, for `solve`). */
 const IGNORED_ATOL = 1e250;
+
+/**
+ * Methods whose own first step is chosen for a first-order start, with the exponent 1/2 of
+ * `initialStepSize`: on an adjoint whose components differ by many orders of magnitude (a heavily
+ * weighted loss on a small state, kicking one component to 1e7 while another sits at its absolute
+ * tolerance) that estimate falls below the method's smallest step and the backward solve fails at
+ * its very first step. They get the estimate for a third-order start instead, as radau5 takes
+ * for itself; a too large first step is rejected and shrunk by the method's error control.
+ */
+const FIRST_STEP_ORDER: Readonly<Record<string, number>> = { bdf: 3 };
 
 /**
  * Backward integration of a `QuadratureSystem` with any `solve` method, notably the stiff ones:
@@ -15,14 +26,17 @@ export class SolveSegmentIntegrator {
   private readonly atol: Float64Array;
   private readonly f: (t: number, z: Float64Array, dz: Float64Array) => void;
   private readonly jac: ((t: number, z: Float64Array, J: Float64Array) => void) | undefined;
+  private readonly f0: Float64Array;
+  private readonly y1: Float64Array;
+  private readonly f1: Float64Array;
 
   constructor(
     sys: QuadratureSystem & { jac?: (t: number, x: Float64Array, J: Float64Array) => void },
     private readonly opts: {
-      method: string;
+      method: MethodName;
       rtol: number;
       atol: Float64Array;
-      atolQ: number;
+      atolQ: Float64Array;
       seminorm: boolean;
       hmax: number;
       maxSteps: number;
@@ -31,9 +45,10 @@ export class SolveSegmentIntegrator {
   ) {
     const { m, q } = sys;
     this.z0 = new Float64Array(m + q);
+    this.f0 = new Float64Array(m + q);
+    this.y1 = new Float64Array(m + q);
+    this.f1 = new Float64Array(m + q);
     this.atol = new Float64Array(m + q);
-    this.atol.set(opts.atol);
-    this.atol.fill(opts.seminorm ? IGNORED_ATOL : opts.atolQ, m);
     const dxW = new Float64Array(m);
     const dqW = new Float64Array(q);
     const xW = new Float64Array(m);
@@ -48,13 +63,31 @@ export class SolveSegmentIntegrator {
   }
 
   run(t: number, tEnd: number, x: Float64Array, q: Float64Array, _h: number): RunResult {
+    if (t === tEnd) return { ok: true, message: '', hNext: 0 };
     const m = x.length;
+    // The tolerances may change between runs (their floors follow the size of a and q).
+    this.atol.set(this.opts.atol);
+    if (this.opts.seminorm) this.atol.fill(IGNORED_ATOL, m);
+    else this.atol.set(this.opts.atolQ, m);
     this.z0.set(x);
     this.z0.set(q, m);
-    const { method, rtol, hmax, maxSteps } = this.opts;
+    const { method, rtol, maxSteps } = this.opts;
+    // No step, not even the trial step of the initial step-size estimate, may leave [t, tEnd]: the
+    // state of 'interpolating'/'checkpointed' exists there only (an unbounded hmax let the trial
+    // evaluate the field past the span's end whenever the adjoint varies slowly).
+    const hmax = Math.min(this.opts.hmax, Math.abs(tEnd - t));
+    const order = FIRST_STEP_ORDER[method];
+    let h0: number | undefined;
+    if (order !== undefined) {
+      this.f(t, this.z0, this.f0);
+      const d = tEnd > t ? 1 : -1;
+      const work = { y1: this.y1, f1: this.f1 };
+      h0 = initialStepSize(this.f, t, this.z0, this.f0, order, rtol, this.atol, d, hmax, work);
+      this.stats.nfev.backward += 2;
+    }
     const sol = solveAny(
       { f: this.f, y0: this.z0, tspan: [t, tEnd], ...(this.jac ? { jac: this.jac } : {}) },
-      { method, rtol, atol: this.atol, saveAt: [tEnd], hmax, maxSteps },
+      { method, rtol, atol: this.atol, saveAt: [tEnd], hmax, maxSteps, ...(h0 !== undefined ? { h0 } : {}) },
     );
     this.stats.nfev.backward += sol.stats.nfev;
     this.stats.njev += sol.stats.njev;

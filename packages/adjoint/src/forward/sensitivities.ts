@@ -1,9 +1,8 @@
 import { denseVectorsPerStep } from '../continuous/dense-size';
-import { forwardSolve } from '../forward-solve';
+import { forwardSolve, solveSpan } from '../forward-solve';
 import { ModelJacobians } from '../model/jacobians';
 import type { GradientProblem } from '../problem';
 import { failResult, newResult } from '../result';
-import { solveAny } from '../solver';
 import type { GradientResult } from '../types';
 import { observe, observeWork } from '../observe';
 
@@ -20,6 +19,9 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
   const nobs = times.length;
   const tEnd = times[nobs - 1]!;
   const cols = np + n;
+  // No step, not even the initial step-size trial, may leave [t0, tEnd] ('staggered' reads the
+  // state's dense output, which exists there only).
+  const spanHmax = Math.min(prob.hmax, tEnd - t0) || prob.hmax;
   const ns = n * cols;
   const jacs = new ModelJacobians(model, n, np, stats);
   const J = new Float64Array(n * n);
@@ -52,7 +54,7 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
     const atol = new Float64Array(n + ns).fill(prob.adjointAtol);
     atol.set(prob.atol);
     const fy = new Float64Array(n);
-    const sol = solveAny(
+    const sol = solveSpan(
       {
         f(t, z, dz) {
           for (let i = 0; i < n; i++) yW[i] = z[i]!;
@@ -68,7 +70,7 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
         rtol: prob.rtol,
         atol,
         saveAt: times,
-        hmax: prob.hmax,
+        hmax: spanHmax,
         maxSteps: prob.maxSteps,
         ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
         ...(prob.tstops.length > 0 ? { tstops: prob.tstops } : {}),
@@ -85,7 +87,7 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
     if (fw.status !== 'success') return failResult(res, `forward solve: ${fw.message}`);
     const at = fw.at!;
     const m = ns;
-    const sol = solveAny(
+    const sol = solveSpan(
       {
         f(t, z, dz) {
           at(t, yW);
@@ -109,7 +111,7 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
         rtol: prob.rtol,
         atol: prob.adjointAtol,
         saveAt: times,
-        hmax: prob.hmax,
+        hmax: spanHmax,
         maxSteps: prob.maxSteps,
         ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
         ...(prob.tstops.length > 0 ? { tstops: prob.tstops } : {}),

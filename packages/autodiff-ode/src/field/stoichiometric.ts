@@ -83,12 +83,12 @@ export function stoichiometricNeuralField(
     throw new TypeError(
       `stoichiometricNeuralField: the rates take ${rates.nControls} controls; pass their series`,
     );
-  const bound = field.withControls(lc ? (t: number, u: Float64Array) => lc.evaluate(t, u) : undefined);
+  const { f, vjp } = field.withControls(lc ? (t: number, u: Float64Array) => lc.evaluate(t, u) : undefined);
   return {
     nStates: field.nSpecies,
     nParams: field.nParams,
     tstops: lc ? lc.tstops : new Float64Array(0),
-    f: (t, y, p, d) => bound.f(t, y, p, d),
-    vjp: (t, y, p, v, a, b) => bound.vjp(t, y, p, v, a, b),
+    f,
+    vjp,
   };
 }

@@ -1,15 +1,21 @@
-import { solve } from '@kinetica/solvers-stiff';
+import type { MethodName } from '@kinetica/ode-core';
+import { isMethodName, solve } from '@kinetica/solvers-stiff';
 import { type FusedMethod, FusedSolver } from './fused-solver';
 import type { TapedModel } from './taped-model';
 
 /** Methods of the fused taped solver (the rest go to @kinetica/solvers-stiff). */
-export const FUSED_METHODS: readonly string[] = ['rk4', 'dopri5', 'euler', 'map'];
+export const FUSED_METHODS: readonly FusedMethod[] = ['rk4', 'dopri5', 'euler', 'map'];
 
 /** A method name: a fused one, or any method `solve` of @kinetica/solvers-stiff accepts ('radau5', 'bdf', 'rodas5', 'tsit5', …). */
-export type SolverMethod = FusedMethod | 'tsit5' | 'bs3' | 'radau5' | 'bdf' | 'rodas5' | 'auto';
+export type SolverMethod = FusedMethod | MethodName;
 
 export function isFused(method: string): method is FusedMethod {
-  return FUSED_METHODS.includes(method);
+  return FUSED_METHODS.some((m) => m === method);
+}
+
+/** True when `name` is a fused method or a method of `solve` (a type guard for names read from files). */
+export function isSolverMethod(name: string): name is SolverMethod {
+  return isFused(name) || isMethodName(name);
 }
 
 /**
@@ -17,16 +23,17 @@ export function isFused(method: string): method is FusedMethod {
  * `solve` of @kinetica/solvers-stiff (stiff problems) with the model's Jacobian and tstops.
  */
 export class ForwardSolver {
-  private readonly fused: FusedSolver | null;
+  /** The fused solver, or the method `solve` runs. */
+  private readonly engine: FusedSolver | Exclude<SolverMethod, FusedMethod>;
   private readonly Y: Float64Array;
 
   constructor(
     private readonly model: TapedModel,
-    private readonly method: SolverMethod,
+    method: SolverMethod,
     private readonly options: { rtol: number; atol: number; substeps?: number },
     nTimes: number,
   ) {
-    this.fused = isFused(method) ? new FusedSolver(model, { method, ...options }) : null;
+    this.engine = isFused(method) ? new FusedSolver(model, { method, ...options }) : method;
     this.Y = new Float64Array(nTimes * model.nStates);
   }
 
@@ -35,8 +42,9 @@ export class ForwardSolver {
     y0: ArrayLike<number>,
     times: ArrayLike<number>,
   ): { status: 'success' | 'failed'; message: string; Y: Float64Array; nfev: number } {
-    if (this.fused) {
-      const r = this.fused.forward(p, y0, times, false);
+    const engine = this.engine;
+    if (typeof engine !== 'string') {
+      const r = engine.forward(p, y0, times, false);
       return { status: r.status, message: r.message, Y: r.Y, nfev: r.nfev };
     }
     const m = this.model;
@@ -50,7 +58,7 @@ export class ForwardSolver {
         tspan: [times[0]!, times[T - 1]!],
       },
       {
-        method: this.method,
+        method: engine,
         rtol: this.options.rtol,
         atol: this.options.atol,
         saveAt: times,

@@ -1,4 +1,10 @@
-import { DOPRI5, EULER, MAP, RK4, type Tableau } from './tableaus';
+import {
+  type ExplicitTableau,
+  getExplicitTableau,
+  neededStages,
+  PIController,
+  reachesStop,
+} from '@kinetica/ode-core';
 import type { TapedModel } from './taped-model';
 
 /** Options of the fused training solver. */
@@ -35,11 +41,10 @@ export interface FusedForward {
   steps: number;
 }
 
-function tableauOf(method: string): Tableau {
-  if (method === 'rk4') return RK4;
-  if (method === 'dopri5') return DOPRI5;
-  if (method === 'euler') return EULER;
-  if (method === 'map') return MAP;
+/** ode-core's tableau of a fused method ('map' steps with euler's tableau and unit steps). */
+function tableauOf(method: string): ExplicitTableau {
+  if (method === 'rk4' || method === 'dopri5' || method === 'euler') return getExplicitTableau(method);
+  if (method === 'map') return getExplicitTableau('euler');
   throw new RangeError(
     `fused solver: unknown method ${JSON.stringify(method)} (expected 'rk4', 'dopri5', 'euler' or 'map')`,
   );
@@ -54,7 +59,12 @@ function tableauOf(method: string): Tableau {
  */
 export class FusedSolver {
   readonly model: TapedModel;
-  readonly tableau: Tableau;
+  readonly tableau: ExplicitTableau;
+  /**
+   * 'map': the update is y + Σ b_i k_i whatever the step, a discrete-time map x_{k+1} = x_k + F(x_k, u_k)
+   * rather than a discretised ODE.
+   */
+  private readonly unitStep: boolean;
   private readonly n: number;
   private readonly opts: Required<Omit<FusedSolveOptions, 'h0' | 'hmax' | 'method'>> & {
     h0?: number;
@@ -77,11 +87,14 @@ export class FusedSolver {
   private readonly yNew: Float64Array;
   private readonly lam: Float64Array;
   private readonly abar: Float64Array;
+  /** dopri5: the PI controller with the coefficients of Söderlind's PI.4.2 (0.7/5, 0.4/5), which suit training. */
+  private readonly controller: PIController | undefined;
   private stops = new Float64Array(0);
 
   constructor(model: TapedModel, options: FusedSolveOptions = {}) {
     this.model = model;
     this.tableau = tableauOf(options.method ?? 'dopri5');
+    this.unitStep = options.method === 'map';
     this.n = model.nStates;
     this.opts = {
       substeps: options.substeps ?? 1,
@@ -94,8 +107,8 @@ export class FusedSolver {
     if (!Number.isInteger(this.opts.substeps) || this.opts.substeps < 1) {
       throw new RangeError(`fused solver: substeps must be a positive integer, got ${this.opts.substeps}`);
     }
-    const s = this.tableau.s;
-    this.sTape = this.tableau.fsal ? s - 1 : s;
+    const s = this.tableau.stages;
+    this.sTape = neededStages(this.tableau);
     this.k = Array.from({ length: s }, () => new Float64Array(this.n));
     this.w = Array.from({ length: s }, () => new Float64Array(this.n));
     this.yStage = new Float64Array(this.n);
@@ -103,6 +116,10 @@ export class FusedSolver {
     this.yNew = new Float64Array(this.n);
     this.lam = new Float64Array(this.n);
     this.abar = new Float64Array(this.n);
+    this.controller =
+      this.tableau.btilde === undefined
+        ? undefined
+        : new PIController(this.tableau.errorOrder, { beta1: 0.7 / 5, beta2: 0.4 / 5 });
     const ts = model.tstops ?? new Float64Array(0);
     this.stops = Float64Array.from(ts).sort();
   }
@@ -165,7 +182,8 @@ export class FusedSolver {
   private forwardFixed(p: Float64Array, times: ArrayLike<number>, record: boolean) {
     const n = this.n;
     const tb = this.tableau;
-    const s = tb.s;
+    const s = tb.stages;
+    const unit = this.unitStep;
     const ts = this.model.tapeSize;
     const per = this.sTape * ts;
     const stops = this.stops;
@@ -178,17 +196,16 @@ export class FusedSolver {
       while (t < tOut) {
         while (si < stops.length && stops[si]! <= t) si++;
         // A map steps once per output interval whatever the kinks of its inputs.
-        const seg = !tb.unitStep && si < stops.length && stops[si]! < tOut ? stops[si]! : tOut;
+        const seg = !unit && si < stops.length && stops[si]! < tOut ? stops[si]! : tOut;
         if (seg !== tOut) si++;
-        let m = tb.unitStep ? 1 : this.opts.substeps;
-        if (this.opts.hmax !== undefined && !tb.unitStep)
-          m = Math.max(m, Math.ceil((seg - t) / this.opts.hmax));
+        let m = unit ? 1 : this.opts.substeps;
+        if (this.opts.hmax !== undefined && !unit) m = Math.max(m, Math.ceil((seg - t) / this.opts.hmax));
         const tStart = t;
         const H = seg - tStart;
         for (let q = 0; q < m; q++) {
           const tq = q === 0 ? tStart : tStart + (H * q) / m;
           const h = (q === m - 1 ? seg : tStart + (H * (q + 1)) / m) - tq;
-          const hu = tb.unitStep ? 1 : h;
+          const hu = unit ? 1 : h;
           if (record) {
             this.ensureCapacity(this.nSteps + 1);
             this.stepT[this.nSteps] = tq;
@@ -197,14 +214,7 @@ export class FusedSolver {
           const base = this.nSteps * per;
           for (let i = 0; i < s; i++) {
             const ys = this.yStage;
-            for (let c = 0; c < n; c++) {
-              let acc = 0;
-              for (let j = 0; j < i; j++) {
-                const aij = tb.a[i * s + j]!;
-                if (aij !== 0) acc += aij * this.k[j]![c]!;
-              }
-              ys[c] = this.y[c]! + hu * acc;
-            }
+            this.stageInput(i, hu, ys);
             if (record)
               this.model.forwardTaped(tq + tb.c[i]! * h, ys, p, this.k[i]!, this.tapes, base + i * ts);
             else this.model.f(tq + tb.c[i]! * h, ys, p, this.k[i]!);
@@ -234,10 +244,26 @@ export class FusedSolver {
     return { status: 'success' as const, message: '', nfev, steps: this.nSteps };
   }
 
+  /** ys = y + hu·Σ_{j<i} a_ij k_j: the input of stage i. */
+  private stageInput(i: number, hu: number, ys: Float64Array): void {
+    const n = this.n;
+    const row = this.tableau.a[i]!;
+    const k = this.k;
+    const y = this.y;
+    for (let c = 0; c < n; c++) {
+      let acc = 0;
+      for (let j = 0; j < i; j++) {
+        const aij = row[j]!;
+        if (aij !== 0) acc += aij * k[j]![c]!;
+      }
+      ys[c] = y[c]! + hu * acc;
+    }
+  }
+
   private errorNorm(h: number): number {
     const n = this.n;
-    const e = this.tableau.e!;
-    const s = this.tableau.s;
+    const e = this.tableau.btilde!;
+    const s = this.tableau.stages;
     const { rtol, atol } = this.opts;
     let sum = 0;
     for (let c = 0; c < n; c++) {
@@ -253,11 +279,13 @@ export class FusedSolver {
   private forwardAdaptive(p: Float64Array, times: ArrayLike<number>, record: boolean) {
     const n = this.n;
     const tb = this.tableau;
-    const s = tb.s;
+    const s = tb.stages;
     const ts = this.model.tapeSize;
     const per = this.sTape * ts;
     const stops = this.stops;
     const { rtol, atol, maxSteps } = this.opts;
+    const controller = this.controller!;
+    controller.reset();
     const tEnd = times[times.length - 1]!;
     let t = times[0]!;
     let nfev = 0;
@@ -288,17 +316,13 @@ export class FusedSolver {
       h = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
       h = Math.min(h, tEnd - t);
     }
-    let errOld = 1e-4;
     while (oi < times.length) {
       const nextOut = times[oi]!;
       const nextStop = si < stops.length && stops[si]! < nextOut ? stops[si]! : Number.POSITIVE_INFINITY;
       const land = Math.min(nextOut, nextStop);
       let hs = this.opts.hmax !== undefined ? Math.min(h, this.opts.hmax) : h;
-      let landing = false;
-      if (t + hs >= land || land - (t + hs) < 1e-10 * Math.abs(land)) {
-        hs = land - t;
-        landing = true;
-      }
+      const landing = reachesStop(t, hs, land, 1);
+      if (landing) hs = land - t;
       if (++attempts > maxSteps) {
         return {
           status: 'failed' as const,
@@ -319,14 +343,7 @@ export class FusedSolver {
       const base = this.nSteps * per;
       for (let i = 1; i < s; i++) {
         const ys = i === s - 1 ? this.yNew : this.yStage;
-        for (let c = 0; c < n; c++) {
-          let acc = 0;
-          for (let j = 0; j < i; j++) {
-            const aij = tb.a[i * s + j]!;
-            if (aij !== 0) acc += aij * this.k[j]![c]!;
-          }
-          ys[c] = this.y[c]! + hs * acc;
-        }
+        this.stageInput(i, hs, ys);
         const ti = t + tb.c[i]! * hs;
         if (i === s - 1) {
           // The FSAL stage is f at the new point: taped straight into the next step's first slot.
@@ -353,9 +370,8 @@ export class FusedSolver {
         this.nSteps++;
         t = landing ? land : t + hs;
         this.y.set(this.yNew);
-        const fac = Math.min(10, Math.max(0.2, 0.9 * err ** (-0.7 / 5) * errOld ** (0.4 / 5)));
-        errOld = Math.max(err, 1e-4);
-        const hNext = hs * (err === 0 ? 10 : fac);
+        const hNext = controller.propose(hs, err);
+        // A step shortened to land keeps the step the controller had before it.
         h = landing ? Math.max(h, hNext) : hNext;
         let restart = false;
         if (landing && t === nextStop) {
@@ -372,14 +388,17 @@ export class FusedSolver {
           }
         }
         if (oi >= times.length) break;
-        if (restart) stage1(t);
-        else {
+        if (restart) {
+          // f may jump at a tstop: a fresh first stage and a fresh error history.
+          stage1(t);
+          controller.reset();
+        } else {
           const tmp = this.k[0]!;
           this.k[0] = this.k[s - 1]!;
           this.k[s - 1] = tmp;
         }
       } else {
-        h = hs * Math.max(0.2, 0.9 * err ** (-1 / 5));
+        h = controller.propose(hs, err);
       }
     }
     return { status: 'success' as const, message: '', nfev, steps: this.nSteps };
@@ -408,7 +427,6 @@ export class FusedSolver {
   private reverseSteps(p: Float64Array, dLdY: Float64Array, dp: Float64Array, oi: number): void {
     const n = this.n;
     const tb = this.tableau;
-    const s = tb.s;
     const st = this.sTape;
     const ts = this.model.tapeSize;
     const per = st * ts;
@@ -417,13 +435,13 @@ export class FusedSolver {
     for (let k = this.nSteps - 1; k >= 0; k--) {
       const t = this.stepT[k]!;
       const h = this.stepH[k]!;
-      const hu = tb.unitStep ? 1 : h;
+      const hu = this.unitStep ? 1 : h;
       const base = k * per;
       for (let i = st - 1; i >= 0; i--) {
         const bi = tb.b[i]!;
         for (let c = 0; c < n; c++) abar[c] = hu * bi * lam[c]!;
         for (let j = i + 1; j < st; j++) {
-          const aji = tb.a[j * s + i]!;
+          const aji = tb.a[j]![i]!;
           if (aji === 0) continue;
           const wj = this.w[j]!;
           const f = hu * aji;

@@ -2,26 +2,22 @@
  * What the fused training solver needs from a vector field: f and its VJP, where the forward
  * evaluation may leave a record (a *tape*) so that the reverse pass does not recompute it.
  */
+import type { ParametricProblem, VjpFunction } from '@kinetica/ode-core';
 
-/** A parameterised vector field dy/dt = f(t, y, p) with vector–Jacobian products. */
-export interface ParametricModel {
+/**
+ * A parameterised vector field dy/dt = f(t, y, p) with vector–Jacobian products: `ParametricModel`
+ * is this package's name for ode-core's `ParametricProblem` before an initial state and parameters
+ * are bound (training supplies y0 and p per trajectory): its `f`, `vjp` (required, and overwriting
+ * vJp), optional `jac` (∂f/∂y, row-major nStates × nStates) and `tstops`, plus the sizes. Add `y0`,
+ * `p` and `t0` to get a model for `odeGradient` of @kinetica/adjoint (bind methods of a class first).
+ */
+export interface ParametricModel extends Pick<ParametricProblem, 'f' | 'jac'> {
   /** Number of states. */
   readonly nStates: number;
   /** Length of the parameter vector. */
   readonly nParams: number;
-  /** Write f(t, y, p) into `dydt`. */
-  f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void;
   /** vJy = vᵀ∂f/∂y and vJp = vᵀ∂f/∂p (overwrite). */
-  vjp(
-    t: number,
-    y: Float64Array,
-    p: Float64Array,
-    v: Float64Array,
-    vJy: Float64Array,
-    vJp: Float64Array,
-  ): void;
-  /** Optional ∂f/∂y, row-major nStates × nStates. */
-  jac?(t: number, y: Float64Array, p: Float64Array, J: Float64Array): void;
+  vjp: VjpFunction;
   /** Times where f has kinks or jumps in t (knots of interpolated controls). */
   readonly tstops?: Float64Array;
 }
@@ -79,11 +75,9 @@ export function tapeByRecompute(m: ParametricModel): TapedModel {
     nParams: m.nParams,
     tstops: m.tstops,
     tapeSize: n,
-    f: (t, yy, p, d) => m.f(t, yy, p, d),
-    vjp: (t, yy, p, v, a, b) => m.vjp(t, yy, p, v, a, b),
-    ...(m.jac
-      ? { jac: (t: number, yy: Float64Array, p: Float64Array, J: Float64Array) => m.jac!(t, yy, p, J) }
-      : {}),
+    f: m.f.bind(m),
+    vjp: m.vjp.bind(m),
+    ...(m.jac ? { jac: m.jac.bind(m) } : {}),
     forwardTaped(t, yy, p, dydt, tape, off) {
       for (let i = 0; i < n; i++) tape[off + i] = yy[i]!;
       m.f(t, yy, p, dydt);

@@ -1,6 +1,12 @@
 import type { ControlSeries } from '../field/controls';
 import { type TrainOptions, type TrainResult, type TrainingTrajectory, trainNeuralODE } from './train';
-import { loadModel, type NeuralODEJSON, type PredictOptions, type TrainedModel } from './trained-model';
+import {
+  checkMethod,
+  loadModel,
+  type NeuralODEJSON,
+  type PredictOptions,
+  type TrainedModel,
+} from './trained-model';
 
 /**
  * Ensembles of neural ODEs: members trained from different seeds, predictions combined by the
@@ -137,19 +143,62 @@ export class EnsembleModel {
     return this.members[0]!.node.nStates;
   }
 
+  /**
+   * Every member's prediction as a value: `runs[member][time]` → states, or `status: 'failed'`
+   * naming the first member whose solve failed (and t).
+   */
+  simulateMembers(
+    x0: ArrayLike<number>,
+    controls: ControlSeries | undefined,
+    times: ArrayLike<number>,
+  ): { status: 'success' | 'failed'; message: string; runs: Float64Array[][] } {
+    const runs: Float64Array[][] = [];
+    for (let i = 0; i < this.members.length; i++) {
+      const r = this.members[i]!.simulate(x0, controls, times, this.predictOptions);
+      if (r.status === 'failed') {
+        return {
+          status: 'failed',
+          message: `ensemble member ${i + 1}/${this.members.length}: ${r.message}`,
+          runs: [],
+        };
+      }
+      runs.push(r.y);
+    }
+    return { status: 'success', message: '', runs };
+  }
+
   /** Every member's prediction: [member][time] → states. Throws naming the member that failed. */
   predictMembers(
     x0: ArrayLike<number>,
     controls: ControlSeries | undefined,
     times: ArrayLike<number>,
   ): Float64Array[][] {
-    return this.members.map((m, i) => {
-      try {
-        return m.predict(x0, controls, times, this.predictOptions);
-      } catch (err) {
-        throw new Error(`ensemble member ${i + 1}/${this.members.length}: ${(err as Error).message}`);
-      }
-    });
+    const r = this.simulateMembers(x0, controls, times);
+    if (r.status === 'failed') throw new Error(r.message);
+    return r.runs;
+  }
+
+  /**
+   * The members' median and band as a value, shaped like `solve`'s result: `status: 'failed'`
+   * (naming the member and t) instead of a throw when a member's solve fails.
+   */
+  simulate(
+    x0: ArrayLike<number>,
+    controls: ControlSeries | undefined,
+    times: ArrayLike<number>,
+  ): { status: 'success' | 'failed'; message: string; t: Float64Array } & EnsembleBand {
+    const r = this.simulateMembers(x0, controls, times);
+    if (r.status === 'failed') {
+      return {
+        status: 'failed',
+        message: r.message,
+        t: new Float64Array(0),
+        median: [],
+        lower: [],
+        upper: [],
+      };
+    }
+    return { status: 'success', message: '', t: Float64Array.from(times), ...this.combine(r.runs, true) };
   }
 
   /** The members' median at each time (clipped at 0 when `nonnegative`). */
@@ -232,6 +281,7 @@ export function loadEnsemble(json: EnsembleJSON | string): EnsembleModel {
   if (!Array.isArray(obj.members) || obj.members.length === 0)
     throw new RangeError('loadEnsemble: members must be a non-empty array');
   if (!Array.isArray(obj.residualScale)) throw new TypeError('loadEnsemble: residualScale must be an array');
+  if (obj.predict?.method !== undefined) checkMethod('loadEnsemble: predict', obj.predict.method);
   return new EnsembleModel(
     obj.members.map((m) => loadModel(m)),
     obj.residualScale,

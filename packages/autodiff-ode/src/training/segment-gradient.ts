@@ -1,4 +1,4 @@
-import { odeGradient } from '@kinetica/adjoint';
+import { type GradientMode, odeGradient } from '@kinetica/adjoint';
 import { FusedSolver } from '../integrate/fused-solver';
 import { ForwardSolver, isFused, type SolverMethod } from '../integrate/forward-solve';
 import type { TapedModel } from '../integrate/taped-model';
@@ -21,8 +21,11 @@ export interface GradientSettings {
    * Default: 'fused' for backprop, 'odeGradient' for adjoint.
    */
   engine?: 'fused' | 'odeGradient';
-  /** Continuous-adjoint flavour of @kinetica/adjoint (default 'backsolve', as torchdiffeq's odeint_adjoint). */
-  adjointMode?: 'backsolve' | 'interpolating' | 'checkpointed';
+  /**
+   * Continuous-adjoint flavour of @kinetica/adjoint: 'backsolve' (default, as torchdiffeq's
+   * odeint_adjoint), 'interpolating' or 'checkpointed'.
+   */
+  adjointMode?: Exclude<GradientMode, 'discrete' | 'forward' | 'auto'>;
   rtol?: number;
   atol?: number;
   /** rk4 steps per observation interval (default 1). */
@@ -165,17 +168,20 @@ export class SegmentGradient {
     const f = this.field;
     const n = f.nStates;
     const s = this.settings;
+    const method = s.method;
+    // The constructor sends 'map' (and 'euler') to the fused engine; this narrows the type.
+    if (method === 'map')
+      throw new RangeError(`segment gradient: method '${method}' runs on the fused engine only`);
     const times = this.times;
     const T = times.length;
     const loss = this.loss;
     const yEnd = this.yEnd;
     const res = odeGradient(
       {
-        f: (t, y, pp, d) => f.f(t, y, pp, d),
-        vjp: (t, y, pp, v, a, b) => f.vjp(t, y, pp, v, a, b),
-        ...(f.jac
-          ? { jac: (t: number, y: Float64Array, pp: Float64Array, J: Float64Array) => f.jac!(t, y, pp, J) }
-          : {}),
+        // Bound: odeGradient copies the model's own properties, which a class's methods are not.
+        f: f.f.bind(f),
+        vjp: f.vjp.bind(f),
+        ...(f.jac ? { jac: f.jac.bind(f) } : {}),
         y0,
         p,
         t0: times[0]!,
@@ -191,11 +197,11 @@ export class SegmentGradient {
         },
       },
       {
-        method: s.method,
+        method,
         mode: s.grad === 'backprop' ? 'discrete' : s.adjointMode,
         rtol: s.rtol,
         atol: s.atol,
-        ...(s.method === 'rk4' ? { h0: (times[T - 1]! - times[0]!) / ((T - 1) * s.substeps) } : {}),
+        ...(method === 'rk4' ? { h0: (times[T - 1]! - times[0]!) / ((T - 1) * s.substeps) } : {}),
         ...(f.tstops && f.tstops.length > 0 ? { tstops: f.tstops } : {}),
       },
     );

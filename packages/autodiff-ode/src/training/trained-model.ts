@@ -1,6 +1,6 @@
 import { NeuralODE, type NeuralODESpec } from '../field/neural-ode';
 import type { ControlSeries } from '../field/controls';
-import { ForwardSolver, type SolverMethod } from '../integrate/forward-solve';
+import { ForwardSolver, isSolverMethod, type SolverMethod } from '../integrate/forward-solve';
 
 /** The JSON form of a trained model: everything needed to predict again. */
 export interface NeuralODEJSON {
@@ -23,6 +23,19 @@ export interface PredictOptions {
   atol?: number;
   /** rk4/euler steps per output interval. */
   substeps?: number;
+}
+
+/**
+ * A prediction as a value, shaped like `solve`'s `Solution`: on failure `status: 'failed'` and a
+ * message naming t (and, for an ensemble, the member), with no states.
+ */
+export interface Prediction {
+  status: 'success' | 'failed';
+  message: string;
+  /** The requested times (empty on failure). */
+  t: Float64Array;
+  /** `y[i]` is the state at `t[i]` (empty on failure). */
+  y: Float64Array[];
 }
 
 /** A neural ODE with fixed parameters that predicts trajectories and serialises to JSON. */
@@ -53,15 +66,16 @@ export class TrainedModel {
   }
 
   /**
-   * States at `times` (the first is the time of x0), driven by `controls` when the model has
-   * any. Returns one Float64Array per time; throws an Error naming t if the solve fails.
+   * States at `times` (the first is the time of x0), driven by `controls` when the model has any.
+   * A failed solve is a value (`status: 'failed'`, a message naming t), as for `solve`; invalid
+   * arguments (x0 of the wrong length, times not increasing) throw a RangeError.
    */
-  predict(
+  simulate(
     x0: ArrayLike<number>,
     controls: ControlSeries | undefined,
     times: ArrayLike<number>,
     options: PredictOptions = {},
-  ): Float64Array[] {
+  ): Prediction {
     const n = this.node.nStates;
     if (x0.length !== n)
       throw new RangeError(`predict: x0 has ${x0.length} entries, the model has ${n} states`);
@@ -73,8 +87,28 @@ export class TrainedModel {
       times.length,
     );
     const r = solver.forward(this.params, x0, times);
+    if (r.status === 'failed') return { status: 'failed', message: r.message, t: new Float64Array(0), y: [] };
+    return {
+      status: 'success',
+      message: '',
+      t: Float64Array.from(times),
+      y: Array.from({ length: times.length }, (_, i) => r.Y.slice(i * n, (i + 1) * n)),
+    };
+  }
+
+  /**
+   * `simulate`'s states, for callers that treat a failed prediction as an error: throws an Error
+   * with the failure's message (naming t) where `simulate` returns `status: 'failed'`.
+   */
+  predict(
+    x0: ArrayLike<number>,
+    controls: ControlSeries | undefined,
+    times: ArrayLike<number>,
+    options: PredictOptions = {},
+  ): Float64Array[] {
+    const r = this.simulate(x0, controls, times, options);
     if (r.status === 'failed') throw new Error(`predict: ${r.message}`);
-    return Array.from({ length: times.length }, (_, i) => r.Y.slice(i * n, (i + 1) * n));
+    return r.y;
   }
 
   toJSON(): NeuralODEJSON {
@@ -102,9 +136,17 @@ export function loadModel(json: NeuralODEJSON | string): TrainedModel {
       `loadModel: params has ${obj.params?.length} entries, the architecture needs ${node.nParams}`,
     );
   }
+  checkMethod('loadModel', obj.method);
   return new TrainedModel(node, Float64Array.from(obj.params), {
     method: obj.method,
     rtol: obj.rtol,
     atol: obj.atol,
   });
+}
+
+/** Throw a one-line RangeError naming `value` unless it is a method a model can predict with. */
+export function checkMethod(where: string, value: unknown): asserts value is SolverMethod {
+  if (typeof value !== 'string' || !isSolverMethod(value)) {
+    throw new RangeError(`${where}: unknown method ${JSON.stringify(value)}`);
+  }
 }

@@ -1,5 +1,5 @@
 import { solve } from '@kinetica/solvers-stiff';
-import type { Solution } from '@kinetica/ode-core';
+import type { MethodName, Solution } from '@kinetica/ode-core';
 import { bindParameters, type ParametricField } from '../field';
 
 /** Integration settings shared by interventions and sensitivities. */
@@ -9,7 +9,7 @@ export interface SimulationOptions {
   /** Output times. Default: 101 evenly spaced times over tspan. */
   saveAt?: ArrayLike<number>;
   /** Any `solve` method. Default 'radau5' (biochemical models are often stiff). */
-  method?: string;
+  method?: MethodName;
   rtol?: number;
   atol?: number | ArrayLike<number>;
   maxSteps?: number;

@@ -1,3 +1,4 @@
+import { DEFAULT_RTOL, type MethodName } from '@kinetica/ode-core';
 import { checkField, checkState, type Trajectory, type VectorField } from '../field';
 import { conservationReduction } from '../conservation/reduction';
 import { jacobianOf } from '../jacobian/finite-difference';
@@ -19,14 +20,14 @@ export interface StiffnessOptions {
   conservation?: ArrayLike<ArrayLike<number>>;
   /** Stiffness-ratio threshold above which a point counts as stiff. Default 1e3. */
   ratioThreshold?: number;
-  /** Relative tolerance the user intends to solve with; tight tolerances favour radau5. Default 1e-6. */
+  /** Relative tolerance the user intends to solve with; tight tolerances favour radau5. Default `DEFAULT_RTOL` (1e-6). */
   rtol?: number;
 }
 
 /** How a method was chosen. */
 export interface SolverRecommendation {
   /** A method name accepted by `solve`: 'tsit5', 'rodas5', 'radau5' or 'bdf'. */
-  method: string;
+  method: MethodName;
   stiff: boolean;
   /** Fraction of the sampled points that are stiff. */
   stiffFraction: number;
@@ -76,7 +77,7 @@ export function stiffnessProfile(
   options: StiffnessOptions = {},
 ): StiffnessProfile {
   checkField(field, 'stiffnessProfile');
-  const { ratioThreshold = 1e3, rtol = 1e-6 } = options;
+  const { ratioThreshold = 1e3, rtol = DEFAULT_RTOL } = options;
   // With the conservation zeros projected out exactly, every decaying mode is a genuine time scale.
   const zeroTol = options.zeroTol ?? (options.conservation ? 0 : 1e-13);
   const m = trajectory.t.length;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { solve } from '../solve';
-import type { RhsFunction } from '../types';
+import type { ExplicitMethodName, RhsFunction } from '../types';
 
 const Original = globalThis.Float64Array;
 let created = 0;
@@ -33,7 +33,7 @@ const oscillator: RhsFunction = (_t, y, d) => {
 };
 
 describe('hot loop', () => {
-  it.each([
+  it.each<ExplicitMethodName>([
     'bs3',
     'dopri5',
     'tsit5',

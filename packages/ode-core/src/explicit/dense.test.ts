@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolateOneStep, observedOrder } from '../../test/helpers/fixed-step';
 import { detestProblems } from '../../test/problems/detest';
 import { solve } from '../solve';
+import type { ExplicitMethodName, SolveOptions } from '../types';
 import { explicitMethods } from './registry';
 
 // Kepler orbits (DETEST D1, e = 0.1, and D2, e = 0.3), exact through Kepler's equation.
@@ -11,7 +12,7 @@ const exact = D2.exact!;
 
 // Local error of the continuous extension after one step from the exact state: O(h^(r+1)) with
 // r = min(interpolant order, method order) (Hermite: r = 3, dopri5/tsit5: 4, dop853: 7).
-const cases: Array<{ method: string; r: number; hs: number[] }> = [
+const cases: Array<{ method: ExplicitMethodName; r: number; hs: number[] }> = [
   { method: 'euler', r: 1, hs: [0.02, 0.01, 0.005, 0.0025] },
   { method: 'rk4', r: 3, hs: [0.1, 0.05, 0.025, 0.0125] },
   { method: 'bs3', r: 3, hs: [0.1, 0.05, 0.025, 0.0125] },
@@ -36,7 +37,7 @@ describe('continuous extensions', () => {
     expect(Math.abs(observedOrder(hs, errs) - (r + 1))).toBeLessThan(0.3);
   });
 
-  it.each([
+  it.each<ExplicitMethodName>([
     'bs3',
     'dopri5',
     'tsit5',
@@ -70,7 +71,7 @@ describe('continuous extensions', () => {
 
   it('serves saveAt points from the same interpolant as sol.at', () => {
     const saveAt = Array.from({ length: 37 }, (_, j) => j * 0.17);
-    const opts = { method: 'dopri5', rtol: 1e-7, atol: 1e-9 };
+    const opts: SolveOptions = { method: 'dopri5', rtol: 1e-7, atol: 1e-9 };
     const a = solve({ f: D2.f, y0: D2.y0, tspan: [0, 6.12] }, { ...opts, saveAt });
     const b = solve({ f: D2.f, y0: D2.y0, tspan: [0, 6.12] }, { ...opts, dense: true });
     expect(Array.from(a.t)).toEqual(saveAt);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import lv from '../../test/fixtures/lotka-volterra-events.json' with { type: 'json' };
 import { solve } from '../solve';
-import type { RhsFunction } from '../types';
+import type { ExplicitMethodName, RhsFunction } from '../types';
 
 const G = 9.81;
 const fall: RhsFunction = (_t, y, d) => {
@@ -10,7 +10,7 @@ const fall: RhsFunction = (_t, y, d) => {
 };
 
 describe('events', () => {
-  it.each([
+  it.each<ExplicitMethodName>([
     'dopri5',
     'tsit5',
     'dop853',
@@ -53,7 +53,7 @@ describe('events', () => {
     });
   });
 
-  it.each([
+  it.each<ExplicitMethodName>([
     'dopri5',
     'tsit5',
     'dop853',

@@ -59,6 +59,7 @@ describe('invalid arguments throw one-line TypeError/RangeError at the call', ()
   it('methods', () => {
     throws(
       ok,
+      // @ts-expect-error: an unknown method name, rejected at run time
       { method: 'rk5' },
       RangeError,
       /unknown method 'rk5' \(known: euler, rk4, bs3, dopri5, tsit5, dop853\)/,

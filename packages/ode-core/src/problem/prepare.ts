@@ -1,12 +1,16 @@
 import { OutputRecorder } from '../output/recorder';
-import type {
-  ControllerOptions,
-  EventSpec,
-  JacobianFunction,
-  ODEProblem,
-  RhsFunction,
-  SolveOptions,
-  SolverStats,
+import type { StepTape } from '../tape/tape';
+import {
+  type AnyODEProblem,
+  type ControllerOptions,
+  DEFAULT_ATOL,
+  DEFAULT_RTOL,
+  type EventSpec,
+  type JacobianFunction,
+  type ParametricProblem,
+  type RhsFunction,
+  type SolveOptions,
+  type SolverStats,
 } from '../types';
 import { isFiniteVector } from '../vector/finite';
 
@@ -44,20 +48,37 @@ export interface PreparedSolve {
   nonnegative: boolean;
   dense: boolean;
   /** Original problem (for `jacSparsity` and friends). */
-  problem: ODEProblem;
+  problem: AnyODEProblem;
+  /** The parameters of a `ParametricProblem` (a copy, bound into `f` and `jac`); empty otherwise. */
+  p: Float64Array;
+  /**
+   * When set (by `solveTaped`), the loop records every accepted step here so that the step can be
+   * run transposed afterwards: the discrete adjoint of exactly this solve.
+   */
+  tape?: StepTape;
 }
 
-const DEFAULT_RTOL = 1e-6;
-const DEFAULT_ATOL = 1e-9;
 const DEFAULT_MAX_STEPS = 100_000;
+
+/** True for a `ParametricProblem` (it carries `p`). */
+export function isParametric(problem: AnyODEProblem): problem is ParametricProblem {
+  return problem.p !== undefined && problem.p !== null;
+}
 
 /**
  * Validate a problem and its options and set up counters and output. Bad input throws a
  * one-line TypeError (wrong type or shape) or RangeError (bad value) naming the argument.
  */
-export function prepareSolve(problem: ODEProblem, options: SolveOptions = {}): PreparedSolve {
+export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {}): PreparedSolve {
   if (problem === null || typeof problem !== 'object') {
     throw new TypeError('solve: problem must be an object { f, y0, tspan }');
+  }
+  const parametric = isParametric(problem);
+  const p = parametric ? toVector(problem.p, 'problem.p') : new Float64Array(0);
+  if (parametric) {
+    for (let i = 0; i < p.length; i++) {
+      if (!Number.isFinite(p[i]!)) throw new RangeError(`solve: problem.p[${i}] must be finite, got ${p[i]}`);
+    }
   }
   if (options === null || typeof options !== 'object') {
     throw new TypeError('solve: options must be an object');
@@ -78,6 +99,9 @@ export function prepareSolve(problem: ODEProblem, options: SolveOptions = {}): P
   }
 
   const tspan = problem.tspan;
+  if (tspan === undefined && parametric) {
+    throw new TypeError('solve: problem.tspan must be [t0, t1] (a ParametricProblem needs it to be solved)');
+  }
   if (tspan === null || typeof tspan !== 'object' || typeof tspan.length !== 'number' || tspan.length !== 2) {
     throw new TypeError('solve: problem.tspan must be [t0, t1]');
   }
@@ -161,8 +185,11 @@ export function prepareSolve(problem: ODEProblem, options: SolveOptions = {}): P
   }
 
   let tstops = new Float64Array(0);
-  if (options.tstops !== undefined) {
-    const raw = toVector(options.tstops, 'options.tstops');
+  if (options.tstops !== undefined || problem.tstops !== undefined) {
+    const raw = new Float64Array([
+      ...(problem.tstops === undefined ? [] : toVector(problem.tstops, 'problem.tstops')),
+      ...(options.tstops === undefined ? [] : toVector(options.tstops, 'options.tstops')),
+    ]);
     for (let i = 0; i < raw.length; i++) {
       if (!Number.isFinite(raw[i]!))
         throw new RangeError(`solve: options.tstops[${i}] must be finite, got ${raw[i]}`);
@@ -191,11 +218,20 @@ export function prepareSolve(problem: ODEProblem, options: SolveOptions = {}): P
   }
 
   const stats: SolverStats = { nfev: 0, njev: 0, nlu: 0, nsteps: 0, naccept: 0, nreject: 0 };
-  const userF = problem.f;
-  const f: RhsFunction = (t, y, dydt) => {
-    stats.nfev++;
-    userF(t, y, dydt);
-  };
+  let f: RhsFunction;
+  if (parametric) {
+    const userF = problem.f;
+    f = (t, y, dydt) => {
+      stats.nfev++;
+      userF(t, y, p, dydt);
+    };
+  } else {
+    const userF = problem.f;
+    f = (t, y, dydt) => {
+      stats.nfev++;
+      userF(t, y, dydt);
+    };
+  }
   const dense = options.dense === true;
   const recorder = new OutputRecorder({
     n,
@@ -227,15 +263,26 @@ export function prepareSolve(problem: ODEProblem, options: SolveOptions = {}): P
     nonnegative: options.nonnegative === true,
     dense,
     problem,
+    p,
   };
   if (h0 !== undefined) prepared.h0 = h0;
   if (options.method !== undefined) prepared.method = options.method;
-  const userJac = problem.jac;
-  if (userJac !== undefined) {
-    prepared.jac = (t, y, J) => {
-      stats.njev++;
-      userJac(t, y, J);
-    };
+  if (parametric) {
+    const userJac = problem.jac;
+    if (userJac !== undefined) {
+      prepared.jac = (t, y, J) => {
+        stats.njev++;
+        userJac(t, y, p, J);
+      };
+    }
+  } else {
+    const userJac = problem.jac;
+    if (userJac !== undefined) {
+      prepared.jac = (t, y, J) => {
+        stats.njev++;
+        userJac(t, y, J);
+      };
+    }
   }
   return prepared;
 }

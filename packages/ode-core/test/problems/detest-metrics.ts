@@ -1,5 +1,6 @@
 import reference from '../fixtures/detest-reference.json' with { type: 'json' };
 import { solve } from '../../src/solve';
+import type { ExplicitMethodName } from '../../src/types';
 import { DETEST_TSPAN, type DetestProblem } from './detest';
 
 /** DETEST-style statistics of one solve (Hull et al. 1972, with the solver's own RMS norm). */
@@ -23,7 +24,7 @@ export interface DetestResult {
 }
 
 /** Solve a DETEST problem with rtol = atol = tol and measure it (local errors step by step). */
-export function runDetest(p: DetestProblem, method: string, tol: number): DetestResult {
+export function runDetest(p: DetestProblem, method: ExplicitMethodName, tol: number): DetestResult {
   const sol = solve({ f: p.f, y0: p.y0, tspan: DETEST_TSPAN }, { method, rtol: tol, atol: tol });
   const ref = (reference.y1 as Record<string, number[]>)[p.name]!;
   const yEnd = sol.y[sol.y.length - 1]!;

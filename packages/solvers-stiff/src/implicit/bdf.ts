@@ -2,10 +2,12 @@ import {
   initialStepSize,
   isFiniteVector,
   type PreparedSolve,
+  reachesStop,
   type Solution,
   type StepInterpolant,
 } from '@kinetica/ode-core';
 import { setupNewtonAlgebra } from '../jacobian/setup';
+import { BDF_MAX_ORDER, BdfOpLog, RescaleWork, rescaleMatrix } from './bdf-reverse';
 
 /** Options of the variable-order BDF/NDF method beyond the common `SolveOptions`. */
 export interface BdfSettings {
@@ -22,7 +24,7 @@ export interface BdfSettings {
   formula?: 'ndf' | 'bdf';
 }
 
-const MAX_ORDER = 5;
+const MAX_ORDER = BDF_MAX_ORDER;
 const NEWTON_MAXITER = 4;
 // Newton stops once its estimated remaining error is below this fraction of the local error
 // tolerance (CVODE's NLSCOEF; scipy's BDF uses min(0.03, √rtol), which costs ~35 % more f calls on
@@ -54,6 +56,11 @@ const KAPPA_NDF = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
  *
  * Failures are values: Newton failure at the smallest step, NaN/Inf in f, step-size underflow,
  * singular iteration matrix, or maxSteps, each with the time reached.
+ *
+ * With `prep.tape` set, each accepted step's record logs every operation on the difference array
+ * since the previous accepted step (the rescalings of rejected attempts, landings and hmax, a
+ * restart, then the step itself: see `BdfOpLog`), for `bdfReverse`. Recording only reads values:
+ * the solution is the same bit for bit.
  */
 export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   const { n, direction: dir, t1, stats, recorder, f } = prep;
@@ -103,6 +110,13 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   const { algebra, jacobian } = setupNewtonAlgebra(prep);
   const linear = algebra.real();
   const interp = new BdfInterpolant(D, n);
+  const tape = prep.tape;
+  const log = tape === undefined ? undefined : new BdfOpLog(n);
+  /** Rescale D to the step factor·h at the current order (and log it for the adjoint). */
+  const rescaleD = (factor: number) => {
+    changeD(D, dTmp, n, order, factor, rescale);
+    log?.rescale(order, factor);
+  };
 
   let t = prep.t0;
   D.set(prep.y0, 0);
@@ -116,6 +130,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
     hAbs = initialStepSize(f, t, prep.y0, fv, 1, rtol, atol, dir, prep.hmax, { y1: yNew, f1: dy });
   }
   for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
+  log?.start(t, hAbs * dir, prep.y0);
 
   let order = 1;
   let nEqualSteps = 0;
@@ -134,7 +149,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
     const minStep = 10 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE);
 
     if (!fixedStep && hAbs > prep.hmax) {
-      changeD(D, dTmp, n, order, prep.hmax / hAbs, rescale);
+      rescaleD(prep.hmax / hAbs);
       hAbs = prep.hmax;
       nEqualSteps = 0;
     }
@@ -144,6 +159,8 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
     let nIter = 0;
     let tNew = t;
     let errNorm = 0;
+    let hStep = 0;
+    let cStep = 0;
     while (!accepted) {
       if (stats.nsteps >= prep.maxSteps) {
         failure = `maxSteps (${prep.maxSteps}) reached at t=${t}`;
@@ -155,13 +172,13 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
       }
       stats.nsteps++;
       tNew = t + dir * hAbs;
-      if (dir * (tNew - tStop) >= 0 || Math.abs(tStop - tNew) < minStep) tNew = tStop;
+      if (reachesStop(t, tNew - t, tStop, dir)) tNew = tStop;
       // The differences must describe the step actually taken: far from t = 0 a small step is only
       // a few ulps of t, and the rounding of t + h would otherwise enter the predictor as an error
       // of relative size ulp(t)/h (enough to stall tight-tolerance solves late in the span).
       const factor = Math.abs(tNew - t) / hAbs;
       if (Math.abs(factor - 1) > 1e-12) {
-        changeD(D, dTmp, n, order, factor, rescale);
+        rescaleD(factor);
         if (Math.abs(factor - 1) > 1e-3) nEqualSteps = 0;
       }
       hAbs = Math.abs(tNew - t);
@@ -177,6 +194,8 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
         psi[i] = p / alpha[order]!;
       }
       const c = h / alpha[order]!;
+      hStep = h;
+      cStep = c;
 
       let converged = false;
       let nonFinite = false;
@@ -276,7 +295,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
         stats.nreject++;
         // A Jacobian taken where f is not finite must not outlive the step that produced it.
         if (nonFinite && !isFiniteVector(jacobian.J)) jacFresh = false;
-        changeD(D, dTmp, n, order, 0.5, rescale);
+        rescaleD(0.5);
         hAbs *= 0.5;
         nEqualSteps = 0;
         continue;
@@ -297,7 +316,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
         const factor = Number.isFinite(errNorm)
           ? Math.max(MIN_FACTOR, safety * errNorm ** (-1 / (order + 1)))
           : MIN_FACTOR;
-        changeD(D, dTmp, n, order, factor, rescale);
+        rescaleD(factor);
         hAbs *= factor;
         nEqualSteps = 0;
       }
@@ -310,6 +329,8 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
     jacAge++;
     const tOld = t;
     t = tNew;
+    // The Newton iterate yNew is where the corrector's Jacobian is taken in the reverse sweep.
+    if (log !== undefined) log.step(tape!, tOld, hStep, order, cStep, alpha[order]!, yNew);
 
     // D^{k+1}y_n = d and D^{j}y_n = D^{j}y_{n−1} + D^{j+1}y_n: the new differences from the old.
     const o1 = (order + 1) * n;
@@ -324,8 +345,14 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
       for (let i = 0; i < n; i++) D[oj + i]! += D[oj1 + i];
     }
     if (prep.nonnegative) {
-      for (let i = 0; i < n; i++) if (D[i]! < 0) D[i] = 0;
+      for (let i = 0; i < n; i++) {
+        if (D[i]! < 0) {
+          D[i] = 0;
+          if (log !== undefined) log.clamp(tape!, i);
+        }
+      }
     }
+    tape?.end(t);
 
     interp.set(t, dir * hAbs, order);
     yNew.set(D.subarray(0, n));
@@ -338,6 +365,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
       order = 1;
       nEqualSteps = 0;
       for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
+      log?.start(t, hAbs * dir, yNew);
       luValid = false;
       continue;
     }
@@ -376,7 +404,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
     if (delta === 0 && factor >= 1 && factor < MIN_GROWTH) factor = 1;
     if (delta === 0 && factor === 1) continue;
     order += delta;
-    changeD(D, dTmp, n, order, factor, rescale);
+    rescaleD(factor);
     hAbs *= factor;
     nEqualSteps = 0;
   }
@@ -404,26 +432,6 @@ function weightedNorm(
   return Math.sqrt(sum / n);
 }
 
-/** Small matrices for `changeD`, allocated once per solve. */
-class RescaleWork {
-  readonly R = new Float64Array((MAX_ORDER + 1) * (MAX_ORDER + 1));
-  readonly U = new Float64Array((MAX_ORDER + 1) * (MAX_ORDER + 1));
-  readonly RU = new Float64Array((MAX_ORDER + 1) * (MAX_ORDER + 1));
-}
-
-/**
- * R(order, factor) of Shampine & Reichelt (1997), eq. (2.6): maps the differences of the
- * interpolating polynomial on step h to those on step factor·h; row-major (order+1)².
- */
-function computeR(order: number, factor: number, out: Float64Array): void {
-  const m = order + 1;
-  for (let j = 0; j < m; j++) out[j] = 1;
-  for (let i = 1; i < m; i++) {
-    out[i * m] = 0;
-    for (let j = 1; j < m; j++) out[i * m + j] = out[(i - 1) * m + j]! * ((i - 1 - factor * j) / i);
-  }
-}
-
 /** Rescale the differences D⁰ … D^order in place to the step factor·h. */
 function changeD(
   D: Float64Array,
@@ -434,16 +442,7 @@ function changeD(
   w: RescaleWork,
 ): void {
   const m = order + 1;
-  computeR(order, factor, w.R);
-  computeR(order, 1, w.U);
-  const { R, U, RU } = w;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += R[i * m + k]! * U[k * m + j]!;
-      RU[i * m + j] = s;
-    }
-  }
+  const RU = rescaleMatrix(order, factor, w);
   tmp.set(D.subarray(0, m * n));
   // D[j] ← Σ_k RU[k][j] D[k]; row 0 is unchanged (RU[0][0] = 1, RU[k][0] = 0).
   for (let j = 1; j < m; j++) {
@@ -506,3 +505,5 @@ function evaluateBdf(
     for (let i = 0; i < n; i++) out[i]! += D[o + i]! * p;
   }
 }
+
+export { bdfReverse } from './bdf-reverse';

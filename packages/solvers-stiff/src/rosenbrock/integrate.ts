@@ -1,13 +1,16 @@
 import {
+  type Integrator,
   initialStepSize,
   isFiniteVector,
   PIController,
   type PreparedSolve,
+  runIntegrator,
   type Solution,
+  type StepOutcome,
   scaledErrorNorm,
 } from '@kinetica/ode-core';
 import { setupNewtonAlgebra } from '../jacobian/setup';
-import { reachesStop } from '../landing';
+import { reachesStop } from '@kinetica/ode-core';
 import type { JacobianEvaluator } from '../jacobian/jacobian';
 import { timeDerivative } from '../jacobian/time-derivative';
 import type { LinearSolver } from '../linalg/linear-solver';
@@ -15,16 +18,14 @@ import type { RosenbrockFactory, RosenbrockStepper } from './scheme';
 
 const MAX_SINGULAR = 5;
 
-/** Outcome of one attempted step: keep going, reached the end (or a terminal event), or failed (message). */
-export type StepOutcome = 'accepted' | 'rejected' | 'done' | { failed: string };
-
 /**
  * Adaptive loop shared by the Rosenbrock–Wanner methods: a fresh Jacobian and ∂f/∂t at every
  * accepted point (Rosenbrock order conditions need the exact Jacobian; rejected attempts reuse
  * it), one LU per attempt, PI step-size control on the embedded error, exact landing on tstops.
  * State (t, y, f(t, y), h) is public so that 'auto' can hand it over to and from an explicit method.
  */
-export class RosenbrockIntegrator {
+export class RosenbrockIntegrator implements Integrator {
+  readonly name: string;
   readonly stepper: RosenbrockStepper;
   readonly jacobian: JacobianEvaluator;
   t: number;
@@ -49,6 +50,7 @@ export class RosenbrockIntegrator {
     const { n, f } = prep;
     this.prep = prep;
     this.stepper = factory(n, f);
+    this.name = this.stepper.name;
     const { algebra, jacobian } = setupNewtonAlgebra(prep);
     this.jacobian = jacobian;
     this.W = algebra.real();
@@ -146,6 +148,14 @@ export class RosenbrockIntegrator {
       return 'rejected';
     }
     const tNew = landing ? this.stop : t + hs;
+    const tape = prep.tape;
+    if (tape !== undefined) {
+      if (stepper.record === undefined) return { failed: `method '${stepper.name}' cannot record its steps` };
+      tape.begin(t, hs);
+      tape.push(y);
+      stepper.record(tape);
+      tape.end(tNew);
+    }
     stepper.accept(t, hs, y, yNew);
     if (prep.nonnegative) for (let i = 0; i < n; i++) if (yNew[i]! < 0) yNew[i] = 0;
     stats.naccept++;
@@ -170,12 +180,5 @@ export class RosenbrockIntegrator {
 
 /** Solve a prepared problem with one Rosenbrock method. */
 export function integrateRosenbrock(prep: PreparedSolve, factory: RosenbrockFactory): Solution {
-  const integ = new RosenbrockIntegrator(prep, factory);
-  const method = integ.stepper.name;
-  if (!integ.start()) return prep.recorder.finish('failed', `NaN or Inf in f at t=${prep.t0}`, method);
-  for (;;) {
-    const outcome = integ.step();
-    if (outcome === 'done') return prep.recorder.finish('success', '', method);
-    if (typeof outcome === 'object') return prep.recorder.finish('failed', outcome.failed, method);
-  }
+  return runIntegrator(prep, new RosenbrockIntegrator(prep, factory));
 }

@@ -1,7 +1,7 @@
-import type { RhsFunction, StepInterpolant } from '@kinetica/ode-core';
+import type { RhsFunction } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
 import { RODAS5P_TABLEAU } from './rodas5p-tableau';
-import type { RosenbrockStepper } from './scheme';
+import { type RosenbrockStepper, StepPolynomial } from './scheme';
 
 const { gamma: GAMMA, a: A, c: C, ct: CT, d: D, h: H } = RODAS5P_TABLEAU;
 const STAGES = 8;
@@ -10,29 +10,16 @@ export function rodas5Stepper(n: number, f: RhsFunction): RosenbrockStepper {
   const k = Array.from({ length: STAGES }, () => new Float64Array(n));
   const u = new Float64Array(n);
   // Dense output data: y0, y1 and the three H-combinations of the accepted step.
-  const dense = new Float64Array(5 * n);
-  const denseRows = [2, 3, 4].map((r) => dense.subarray(r * n, (r + 1) * n));
-  let tOld = 0;
-  let hOld = 1;
-
-  const evaluate = (data: Float64Array, t0: number, h: number, t: number, out: Float64Array) => {
-    const th = (t - t0) / h;
+  const interpolant = new StepPolynomial(5, n, (data, th, out) => {
     const th1 = 1 - th;
     for (let i = 0; i < n; i++) {
       out[i] =
         th1 * data[i]! +
         th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
     }
-  };
-  const interpolant: StepInterpolant = {
-    evaluate: (t, out) => evaluate(dense, tOld, hOld, t, out),
-    snapshot: () => {
-      const data = dense.slice();
-      const t0 = tOld;
-      const h = hOld;
-      return (t, out) => evaluate(data, t0, h, t, out);
-    },
-  };
+  });
+  const dense = interpolant.data;
+  const denseRows = [2, 3, 4].map((r) => dense.subarray(r * n, (r + 1) * n));
 
   return {
     name: 'rodas5',
@@ -67,9 +54,11 @@ export function rodas5Stepper(n: number, f: RhsFunction): RosenbrockStepper {
         err[i] = k8[i]!;
       }
     },
+    record(tape) {
+      for (let s = 0; s < STAGES; s++) tape.push(k[s]!);
+    },
     accept(t, h, y, yNew) {
-      tOld = t;
-      hOld = h;
+      interpolant.set(t, h);
       dense.set(y, 0);
       dense.set(yNew, n);
       for (let r = 0; r < 3; r++) {

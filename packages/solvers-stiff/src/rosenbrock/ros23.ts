@@ -1,6 +1,6 @@
-import type { RhsFunction, StepInterpolant } from '@kinetica/ode-core';
+import type { RhsFunction } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
-import type { RosenbrockStepper } from './scheme';
+import { type RosenbrockStepper, StepPolynomial } from './scheme';
 
 /**
  * ROS23: the L-stable Rosenbrock(2,3) pair of MATLAB's ode23s (Shampine & Reichelt 1997,
@@ -18,25 +18,12 @@ export function ros23Stepper(n: number, f: RhsFunction): RosenbrockStepper {
   const f2 = new Float64Array(n);
   const u = new Float64Array(n);
   // Dense output data: y0, h·k1, h·k2 of the accepted step.
-  const dense = new Float64Array(3 * n);
-  let tOld = 0;
-  let hOld = 1;
-
-  const evaluate = (data: Float64Array, t0: number, h: number, t: number, out: Float64Array) => {
-    const s = (t - t0) / h;
+  const interpolant = new StepPolynomial(3, n, (data, s, out) => {
     const a = (s * (1 - s)) / (1 - 2 * D);
     const b = (s * (s - 2 * D)) / (1 - 2 * D);
     for (let i = 0; i < n; i++) out[i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
-  };
-  const interpolant: StepInterpolant = {
-    evaluate: (t, out) => evaluate(dense, tOld, hOld, t, out),
-    snapshot: () => {
-      const data = dense.slice();
-      const t0 = tOld;
-      const h = hOld;
-      return (t, out) => evaluate(data, t0, h, t, out);
-    },
-  };
+  });
+  const dense = interpolant.data;
 
   return {
     name: 'ros23',
@@ -68,8 +55,7 @@ export function ros23Stepper(n: number, f: RhsFunction): RosenbrockStepper {
       for (let i = 0; i < n; i++) err[i] = h6 * (k1[i]! - 2 * k2[i]! + k3[i]!);
     },
     accept(t, h, y) {
-      tOld = t;
-      hOld = h;
+      interpolant.set(t, h);
       dense.set(y, 0);
       for (let i = 0; i < n; i++) {
         dense[n + i] = h * k1[i]!;

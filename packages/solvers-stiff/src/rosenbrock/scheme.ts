@@ -1,4 +1,4 @@
-import type { RhsFunction, StepInterpolant } from '@kinetica/ode-core';
+import type { ReverseSweep, RhsFunction, StepInterpolant, StepTape } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
 
 /**
@@ -31,6 +31,48 @@ export interface RosenbrockStepper {
   accept(t: number, h: number, y: Float64Array, yNew: Float64Array): void;
   /** f(t + h, yNew) when the method computed it during `attempt` (FSAL), else undefined. */
   readonly fsal?: Float64Array;
+  /** Append the stages of the last attempt to an open tape record (methods with a transposed step). */
+  record?(tape: StepTape): void;
+}
+
+/** A Rosenbrock method: its stepper, and its transposed step over what `record` wrote. */
+export interface RosenbrockMethod {
+  readonly stepper: RosenbrockFactory;
+  readonly reverse?: ReverseSweep;
 }
 
 export type RosenbrockFactory = (n: number, f: RhsFunction) => RosenbrockStepper;
+
+/**
+ * The continuous extension of a Rosenbrock step: `rows`·n floats of data (written by the stepper's
+ * `accept`) and a polynomial in θ = (t − t0)/h that evaluates them; `snapshot` copies both.
+ */
+export class StepPolynomial implements StepInterpolant {
+  readonly data: Float64Array;
+  private t0 = 0;
+  private h = 1;
+
+  constructor(
+    rows: number,
+    n: number,
+    private readonly at: (data: Float64Array, theta: number, out: Float64Array) => void,
+  ) {
+    this.data = new Float64Array(rows * n);
+  }
+
+  /** The step the data now describe. */
+  set(t0: number, h: number): void {
+    this.t0 = t0;
+    this.h = h;
+  }
+
+  evaluate(t: number, out: Float64Array): void {
+    this.at(this.data, (t - this.t0) / this.h, out);
+  }
+
+  snapshot(): (t: number, out: Float64Array) => void {
+    const data = this.data.slice();
+    const { t0, h, at } = this;
+    return (t, out) => at(data, (t - t0) / h, out);
+  }
+}

@@ -1,3 +1,4 @@
+import type { ParametricProblem } from '@kinetica/ode-core';
 import { multiplyS, multiplySTranspose, sparseStoichiometry } from '../network/sparse';
 import type { Controls } from '../models/reaction-model';
 import type { RateFunction } from './rate-function';
@@ -22,20 +23,11 @@ export interface StoichiometricField {
     vJtheta: Float64Array,
   ): void;
   /**
-   * Bind a control trajectory u(t): the result has the `{ f(t, y, p, dydt), vjp(t, y, p, v, vJy, vJp) }`
-   * shape that `odeGradient` in @kinetica/adjoint expects, with p = θ.
+   * Bind a control trajectory u(t): the result is the `f` and `vjp` of ode-core's `ParametricProblem`
+   * with p = θ; add `y0`, `p` and `t0` and it is a model for `odeGradient` of @kinetica/adjoint (add
+   * `y0`, `p` and `tspan` and `solve` takes it).
    */
-  withControls(controls?: Controls): {
-    f(t: number, y: Float64Array, p: Float64Array, dydt: Float64Array): void;
-    vjp(
-      t: number,
-      y: Float64Array,
-      p: Float64Array,
-      v: Float64Array,
-      vJy: Float64Array,
-      vJp: Float64Array,
-    ): void;
-  };
+  withControls(controls?: Controls): Required<Pick<ParametricProblem, 'f' | 'vjp'>>;
 }
 
 export function stoichiometricField(

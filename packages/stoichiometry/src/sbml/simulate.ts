@@ -1,4 +1,11 @@
-import type { ODEProblem, Solution, SolveOptions } from '@kinetica/ode-core';
+import {
+  DEFAULT_ATOL,
+  DEFAULT_RTOL,
+  type MethodName,
+  type ODEProblem,
+  type Solution,
+  type SolveOptions,
+} from '@kinetica/ode-core';
 import { solve as stiffSolve } from '@kinetica/solvers-stiff';
 import { readSbml } from './document';
 import { compileSbml, type QuantityKind } from './ode-model';
@@ -15,8 +22,11 @@ export interface SimulateSbmlOptions {
    * Solver method name. Default 'bdf': variable-order BDF, the family SBML simulators default to
    * (CVODE in libRoadRunner, LSODA in COPASI), robust on the rate laws with discontinuities that SBML allows.
    */
-  method?: string;
-  /** Solver tolerances; default: the settings' relative and absolute tolerances times `toleranceFactor`. */
+  method?: MethodName;
+  /**
+   * Solver tolerances; default: the settings' relative and absolute tolerances times `toleranceFactor`,
+   * never looser than ode-core's `DEFAULT_RTOL` / `DEFAULT_ATOL`.
+   */
   rtol?: number;
   atol?: number;
   /**
@@ -62,8 +72,8 @@ export function simulateSbml(
     return { status: 'success', message: '', header, rows: times.map((t) => row(t, ode.y0)) };
   }
   const factor = options.toleranceFactor ?? 1e-4;
-  const rtol = options.rtol ?? Math.min(1e-6, Math.max(s.relative * factor, 1e-12));
-  const atol = options.atol ?? Math.min(1e-9, Math.max(s.absolute * factor, 1e-15));
+  const rtol = options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12));
+  const atol = options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15));
   const solve = options.solve ?? stiffSolve;
   const sol = solve(
     { f: ode.f, y0: ode.y0, tspan: [s.start, s.start + s.duration] },
