@@ -12,11 +12,11 @@
 import type { Solution, StiffMethodName } from '@kinetica/ode-core';
 import { adjointSystem } from '../src/continuous/adjoint-systems';
 import { backwardIntegrator } from '../src/continuous/backward-sweep';
-import { forwardSolve, stateJac, stateRhs } from '../src/forward-solve';
+import { solve } from '@kinetica/solvers-stiff';
+import { forwardSolve } from '../src/forward-solve';
 import { odeGradient } from '../src/index';
 import { resolveProblem } from '../src/problem';
 import { newResult } from '../src/result';
-import { solveAny } from '../src/solver';
 import { maxRelErr as relErr } from '../test/compare';
 import { quadraticLoss, robertson } from '../test/models';
 
@@ -67,10 +67,10 @@ const fwd = (method: StiffMethodName, dense: boolean): Solution => {
 /** The state alone, backwards from the stored y(times[k]) to times[k−1] (or 0). */
 function backState(method: StiffMethodName, fw: Solution, k: number, rtol: number): Solution {
   const pr = prob(method);
-  const jac = stateJac(pr);
   const lo = k > 0 ? TIMES[k - 1]! : 0;
-  return solveAny(
-    { f: stateRhs(pr), y0: fw.y[k + 1]!, tspan: [TIMES[k]!, lo], ...(jac ? { jac } : {}) },
+  const { f, jac } = pr.model;
+  return solve(
+    { f, p: pr.p, y0: fw.y[k + 1]!, tspan: [TIMES[k]!, lo], ...(jac ? { jac } : {}) },
     { method, rtol, atol: rtol * 1e-4, dense: true, saveAt: [lo] },
   );
 }

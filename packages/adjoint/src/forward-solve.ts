@@ -1,30 +1,15 @@
-import type { ODEProblem, Solution, SolveOptions } from '@kinetica/ode-core';
+import type { AnyODEProblem, ParametricProblem, Solution, SolveOptions } from '@kinetica/ode-core';
+import { solve } from '@kinetica/solvers-stiff';
 import type { GradientProblem } from './problem';
-import { solveAny } from './solver';
 import type { GradientStats } from './types';
 
-/** The model's state equation as an `ODEProblem` right-hand side with p bound. */
-export function stateRhs(prob: GradientProblem): (t: number, y: Float64Array, dydt: Float64Array) => void {
-  const { model, p } = prob;
-  return (t, y, dydt) => model.f(t, y, p, dydt);
-}
-
-/** ∂f/∂y of the model with p bound, for implicit forward solves. */
-export function stateJac(
-  prob: GradientProblem,
-): ((t: number, y: Float64Array, J: Float64Array) => void) | undefined {
-  const { model, p } = prob;
-  const jac = model.jac;
-  return jac ? (t, y, J) => jac.call(model, t, y, p, J) : undefined;
-}
-
 /**
- * `solveAny`, and for a span of zero length (every observation at t0) the solution that stays at
+ * `solve`, and for a span of zero length (every observation at t0) the solution that stays at
  * y0, where `solve` rejects the span: the gradient of a loss at t0 alone is a valid request.
  */
-export function solveSpan(problem: ODEProblem, options: SolveOptions): Solution {
+export function solveSpan(problem: AnyODEProblem, options: SolveOptions): Solution {
   const [t0, t1] = problem.tspan as readonly [number, number];
-  if (t0 !== t1) return solveAny(problem, options);
+  if (t0 !== t1) return solve(problem, options);
   const y0 = Float64Array.from(problem.y0);
   const saveAt = options.saveAt === undefined ? [t0] : Array.from(options.saveAt);
   const sol: Solution = {
@@ -57,22 +42,21 @@ export function forwardSolve(
   stats: GradientStats,
 ): Solution {
   const tstops = prob.tstops.filter((s) => s > t && s < tEnd);
-  const jac = stateJac(prob);
-  const sol = solveSpan(
-    { f: stateRhs(prob), y0: y, tspan: [t, tEnd], ...(jac ? { jac } : {}) },
-    {
-      method: prob.method,
-      rtol: prob.rtol,
-      atol: prob.atol,
-      // Bounded by the span: an unbounded hmax lets the initial step-size trial evaluate f beyond tEnd.
-      hmax: Math.min(prob.hmax, Math.abs(tEnd - t)) || prob.hmax,
-      maxSteps: prob.maxSteps,
-      ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
-      ...(tstops.length > 0 ? { tstops } : {}),
-      ...(extra.saveAt ? { saveAt: extra.saveAt } : {}),
-      ...(extra.dense ? { dense: true } : {}),
-    },
-  );
+  const { model } = prob;
+  const problem: ParametricProblem = { f: model.f, p: prob.p, y0: y, tspan: [t, tEnd] };
+  if (model.jac !== undefined) problem.jac = model.jac;
+  const sol = solveSpan(problem, {
+    method: prob.method,
+    rtol: prob.rtol,
+    atol: prob.atol,
+    // Bounded by the span: an unbounded hmax lets the initial step-size trial evaluate f beyond tEnd.
+    hmax: Math.min(prob.hmax, Math.abs(tEnd - t)) || prob.hmax,
+    maxSteps: prob.maxSteps,
+    ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
+    ...(tstops.length > 0 ? { tstops } : {}),
+    ...(extra.saveAt ? { saveAt: extra.saveAt } : {}),
+    ...(extra.dense ? { dense: true } : {}),
+  });
   stats.nfev.forward += sol.stats.nfev;
   stats.njev += sol.stats.njev;
   stats.steps.forward += sol.stats.naccept;

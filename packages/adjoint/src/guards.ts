@@ -40,8 +40,12 @@ function checkWritten(what: string, name: string, a: Float64Array, t: number, re
  */
 export function guardModel(model: GradientModel): GradientModel {
   const accumulating = model.accumulateVjp === true;
+  // The model may be a class instance: its methods live on the prototype, which a spread drops.
+  const jac = model.jac;
   return {
     ...model,
+    f: model.f.bind(model),
+    ...(jac === undefined ? {} : { jac: jac.bind(model) }),
     vjp(t, y, p, v, vJy, vJp) {
       vJy.fill(Number.NaN);
       if (!accumulating) vJp.fill(Number.NaN);

@@ -117,3 +117,45 @@ describe('odeGradient input checks and failure values', () => {
     }
   });
 });
+
+describe('a model written as a class', () => {
+  it('works in every mode: its prototype methods are called on the instance', () => {
+    class Decay {
+      readonly t0 = 0;
+      readonly y0 = [1];
+      readonly p = [0.7];
+      private readonly scale = 1;
+      f(_t: number, y: Float64Array, p: Float64Array, d: Float64Array): void {
+        d[0] = -this.scale * p[0]! * y[0]!;
+      }
+      vjp(
+        _t: number,
+        y: Float64Array,
+        p: Float64Array,
+        v: Float64Array,
+        vy: Float64Array,
+        vp: Float64Array,
+      ): void {
+        vy[0] = -this.scale * p[0]! * v[0]!;
+        vp[0] = -this.scale * y[0]! * v[0]!;
+      }
+      jac(_t: number, _y: Float64Array, p: Float64Array, J: Float64Array): void {
+        J[0] = -this.scale * p[0]!;
+      }
+    }
+    // L = y(2)² with y(2) = e^{−2k}: dL/dk = −4 e^{−4k}, dL/dy0 = 2 e^{−4k}.
+    const obs = {
+      times: [2],
+      loss: (_i: number, y: Float64Array) => y[0]! ** 2,
+      lossGrad: (_i: number, y: Float64Array, out: Float64Array) => void (out[0] = 2 * y[0]!),
+    };
+    for (const mode of ['discrete', 'backsolve', 'interpolating', 'checkpointed', 'forward'] as const) {
+      for (const method of ['dopri5', 'radau5'] as const) {
+        const g = odeGradient(new Decay(), obs, { mode, method, rtol: 1e-10, atol: 1e-12 });
+        expect(g.status, `${mode}/${method}: ${g.message}`).toBe('success');
+        expect(Math.abs(g.dp[0]! / (-4 * Math.exp(-2.8)) - 1), `${mode}/${method}`).toBeLessThan(1e-6);
+        expect(Math.abs(g.dy0[0]! / (2 * Math.exp(-2.8)) - 1), `${mode}/${method}`).toBeLessThan(1e-6);
+      }
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { initialStepSize, type MethodName } from '@kinetica/ode-core';
-import { solveAny } from '../solver';
+import { solve } from '@kinetica/solvers-stiff';
 import type { GradientStats } from '../types';
 import type { QuadratureSystem, RunResult } from './explicit-adjoint-integrator';
 
@@ -85,7 +85,7 @@ export class SolveSegmentIntegrator {
       h0 = initialStepSize(this.f, t, this.z0, this.f0, order, rtol, this.atol, d, hmax, work);
       this.stats.nfev.backward += 2;
     }
-    const sol = solveAny(
+    const sol = solve(
       { f: this.f, y0: this.z0, tspan: [t, tEnd], ...(this.jac ? { jac: this.jac } : {}) },
       { method, rtol, atol: this.atol, saveAt: [tEnd], hmax, maxSteps, ...(h0 !== undefined ? { h0 } : {}) },
     );

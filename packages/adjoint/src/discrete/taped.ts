@@ -1,5 +1,7 @@
 import type { ParametricProblem, ReverseContext, SolveOptions } from '@kinetica/ode-core';
 import { solveTaped } from '@kinetica/solvers-stiff';
+import { ModelJacobians } from '../model/jacobians';
+import { observe, observeWork } from '../observe';
 import type { GradientProblem } from '../problem';
 import { failResult, newResult } from '../result';
 import type { GradientResult } from '../types';
@@ -15,29 +17,21 @@ import type { GradientResult } from '../types';
  */
 export function discreteGradient(prob: GradientProblem): GradientResult {
   const res = newResult(prob, 'discrete');
-  const { model, userModel, obs, n, np, p, t0, times } = prob;
+  const { model, userModel, n, np, p, t0, times } = prob;
   const stats = res.stats;
   const nobs = times.length;
   const tEnd = times[nobs - 1]!;
   const g = new Float64Array(nobs * n);
-  const gi = new Float64Array(n);
-  const fy = new Float64Array(n);
-
+  const work = observeWork(n);
   /** Loss, its gradient and dL/dtimes of observation i at state y. */
-  const observe = (i: number, y: Float64Array) => {
-    res.loss += obs.loss(i, y);
-    obs.lossGrad(i, y, gi);
-    g.set(gi, i * n);
-    model.f(times[i]!, y, p, fy);
-    stats.nfev.forward++;
-    let d = 0;
-    for (let j = 0; j < n; j++) d += gi[j]! * fy[j]!;
-    res.dtimes[i] = d;
+  const record = (i: number, y: Float64Array) => {
+    observe(prob, res, i, y, work);
+    g.set(work.g, i * n);
   };
 
   if (tEnd === t0) {
     // Only an observation at t0: no step to differentiate.
-    observe(0, Float64Array.from(prob.y0));
+    record(0, Float64Array.from(prob.y0));
     res.dy0.set(g.subarray(0, n));
     return res;
   }
@@ -63,13 +57,11 @@ export function discreteGradient(prob: GradientProblem): GradientResult {
   if (sol.y.length !== nobs) {
     return failResult(res, `internal: the solve returned ${sol.y.length} of ${nobs} observation states`);
   }
-  for (let i = 0; i < nobs; i++) observe(i, sol.y[i]!);
+  for (let i = 0; i < nobs; i++) record(i, sol.y[i]!);
 
   const accumulate = userModel.accumulateVjp === true;
   const vJp = new Float64Array(accumulate ? 0 : np);
-  const e = new Float64Array(n);
-  const row = new Float64Array(n);
-  const rowP = new Float64Array(np);
+  const jacs = new ModelJacobians(model, n, np, stats);
   const pbar = res.dp;
   const lambda = res.dy0;
   let next = nobs - 1;
@@ -90,18 +82,7 @@ export function discreteGradient(prob: GradientProblem): GradientResult {
       for (let k = 0; k < np; k++) pbar[k]! += vJp[k];
     },
     jac(t, y, J) {
-      stats.njev++;
-      if (model.jac !== undefined) {
-        model.jac(t, y, p, J);
-        return;
-      }
-      for (let i = 0; i < n; i++) {
-        e[i] = 1;
-        model.vjp(t, y, p, e, row, rowP);
-        e[i] = 0;
-        J.set(row, i * n);
-      }
-      stats.nvjp += n;
+      jacs.jy(t, y, p, J);
     },
     f(t, y, out) {
       stats.nfev.backward++;

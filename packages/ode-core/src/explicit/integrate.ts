@@ -1,6 +1,6 @@
 import { PIController } from '../controllers/pi';
 import type { PreparedSolve } from '../problem/prepare';
-import { initialStepSize } from '../step-size/initial-step';
+import { firstStep } from '../step-size/initial-step';
 import { reachesStop } from '../step-size/landing';
 import type { Integrator, StepOutcome } from '../stepping';
 import { runIntegrator } from '../stepping';
@@ -71,23 +71,7 @@ export class ExplicitIntegrator implements Integrator {
     const k0 = stepper.k[0]!;
     prep.f(this.t, this.y, k0);
     if (!isFiniteVector(k0)) return false;
-    const { rtol, atol, direction, hmax, t1 } = prep;
-    this.h = Math.min(
-      prep.h0 ??
-        initialStepSize(
-          prep.f,
-          this.t,
-          this.y,
-          k0,
-          this.tableau.errorOrder,
-          rtol,
-          atol,
-          direction,
-          Math.min(hmax, Math.abs(t1 - this.t)),
-          { y1: this.yNew, f1: this.fSpare },
-        ),
-      hmax,
-    );
+    this.h = firstStep(prep, this.t, this.y, k0, this.tableau.errorOrder, { y1: this.yNew, f1: this.fSpare });
     return true;
   }
 

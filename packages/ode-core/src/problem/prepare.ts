@@ -218,19 +218,33 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
   }
 
   const stats: SolverStats = { nfev: 0, njev: 0, nlu: 0, nsteps: 0, naccept: 0, nreject: 0 };
+  // p is bound here, once: every loop calls f(t, y, dydt) and jac(t, y, J) whatever the problem.
   let f: RhsFunction;
-  if (parametric) {
-    const userF = problem.f;
+  let jac: JacobianFunction | undefined;
+  if (isParametric(problem)) {
+    const { f: pf, jac: pj } = problem;
     f = (t, y, dydt) => {
       stats.nfev++;
-      userF(t, y, p, dydt);
+      pf(t, y, p, dydt);
     };
+    if (pj !== undefined) {
+      jac = (t, y, J) => {
+        stats.njev++;
+        pj(t, y, p, J);
+      };
+    }
   } else {
-    const userF = problem.f;
+    const { f: uf, jac: uj } = problem;
     f = (t, y, dydt) => {
       stats.nfev++;
-      userF(t, y, dydt);
+      uf(t, y, dydt);
     };
+    if (uj !== undefined) {
+      jac = (t, y, J) => {
+        stats.njev++;
+        uj(t, y, J);
+      };
+    }
   }
   const dense = options.dense === true;
   const recorder = new OutputRecorder({
@@ -267,23 +281,7 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
   };
   if (h0 !== undefined) prepared.h0 = h0;
   if (options.method !== undefined) prepared.method = options.method;
-  if (parametric) {
-    const userJac = problem.jac;
-    if (userJac !== undefined) {
-      prepared.jac = (t, y, J) => {
-        stats.njev++;
-        userJac(t, y, p, J);
-      };
-    }
-  } else {
-    const userJac = problem.jac;
-    if (userJac !== undefined) {
-      prepared.jac = (t, y, J) => {
-        stats.njev++;
-        userJac(t, y, J);
-      };
-    }
-  }
+  if (jac !== undefined) prepared.jac = jac;
   return prepared;
 }
 

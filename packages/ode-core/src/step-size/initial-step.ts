@@ -1,3 +1,4 @@
+import type { PreparedSolve } from '../problem/prepare';
 import type { RhsFunction } from '../types';
 
 /** Scratch space for `initialStepSize`, allocated once per solve. */
@@ -56,4 +57,22 @@ export function initialStepSize(
   const dmax = Math.max(d1, d2);
   const h1 = dmax <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : (0.01 / dmax) ** (1 / (order + 1));
   return Math.min(100 * h0, h1, hmax);
+}
+
+/**
+ * The first step magnitude of a loop at (t, y) with f(t, y) = fy: the user's h0, or
+ * `initialStepSize` for an error estimate of the given order; never above hmax or the rest of the span.
+ */
+export function firstStep(
+  prep: PreparedSolve,
+  t: number,
+  y: Float64Array,
+  fy: Float64Array,
+  order: number,
+  work: InitialStepWork,
+): number {
+  const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - t));
+  const h =
+    prep.h0 ?? initialStepSize(prep.f, t, y, fy, order, prep.rtol, prep.atol, prep.direction, hmax, work);
+  return Math.min(h, prep.hmax);
 }

@@ -1,65 +1,6 @@
 import type { ReverseSweep } from '@kinetica/ode-core';
 import { DenseLU } from '../linalg/dense-lu';
-import * as tableau from './radau5-tableau';
-
-const {
-  ALPH,
-  BETA,
-  C1,
-  C2,
-  T11,
-  T12,
-  T13,
-  T21,
-  T22,
-  T23,
-  T31,
-  TI11,
-  TI12,
-  TI13,
-  TI21,
-  TI22,
-  TI23,
-  TI31,
-  TI32,
-  TI33,
-  U1,
-} = tableau;
-
-/**
- * The Runge–Kutta matrix whose collocation equations `radau5`'s Newton iteration solves:
- * it drives TI·F(y + T·w) − Λ·w/h to zero (Λ = diag(U1, [[ALPH, −BETA], [BETA, ALPH]])), so
- * Z = T·w satisfies Z = h·(T Λ⁻¹ TI ⊗ I)·F(y + Z). With radau5.f's rounded constants this is the
- * Radau IIA matrix to about 1e-16; using it rather than the exact one transposes the very
- * equations the forward solved. Row-major 3×3.
- */
-export const RADAU5_A: Float64Array = (() => {
-  const T = [
-    [T11, T12, T13],
-    [T21, T22, T23],
-    [T31, 1, 0],
-  ];
-  const TI = [
-    [TI11, TI12, TI13],
-    [TI21, TI22, TI23],
-    [TI31, TI32, TI33],
-  ];
-  // Λ⁻¹: 1/U1 on the real block; the 2×2 block [[α, −β], [β, α]] inverts to [[α, β], [−β, α]]/(α² + β²).
-  const d = ALPH * ALPH + BETA * BETA;
-  const LI = [
-    [1 / U1, 0, 0],
-    [0, ALPH / d, BETA / d],
-    [0, -BETA / d, ALPH / d],
-  ];
-  const A = new Float64Array(9);
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) {
-      let s = 0;
-      for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) s += T[i]![k]! * LI[k]![l]! * TI[l]![j]!;
-      A[i * 3 + j] = s;
-    }
-  return A;
-})();
+import { C1, C2, RADAU5_A } from './radau5-tableau';
 
 /**
  * The transposed Radau IIA step over what `radau5` recorded (y_n and the stage increments

@@ -1,12 +1,12 @@
 import {
-  initialStepSize,
+  firstStep,
   isFiniteVector,
   type PreparedSolve,
   type Solution,
   type StepInterpolant,
+  reachesStop,
 } from '@kinetica/ode-core';
 import { setupNewtonAlgebra } from '../jacobian/setup';
-import { reachesStop } from '@kinetica/ode-core';
 import * as tableau from './radau5-tableau';
 
 export { radau5Reverse } from './radau5-reverse';
@@ -137,8 +137,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   };
   setScale();
 
-  let h = prep.h0 ?? initialStepSize(f, x, y, f0, 3, prep.rtol, prep.atol, dir, hmax, { y1: tmp, f1: d1 });
-  h = dir * Math.min(Math.abs(h), hmax);
+  let h = dir * firstStep(prep, x, y, f0, 3, { y1: tmp, f1: d1 });
   let xend = recorder.nextStop(x);
   let last = false;
   if (reachesStop(x, h, xend, dir)) {

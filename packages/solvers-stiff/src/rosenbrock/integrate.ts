@@ -1,6 +1,6 @@
 import {
   type Integrator,
-  initialStepSize,
+  firstStep,
   isFiniteVector,
   PIController,
   type PreparedSolve,
@@ -71,25 +71,7 @@ export class RosenbrockIntegrator implements Integrator {
     const { prep, stepper } = this;
     prep.f(this.t, this.y, this.fy);
     if (!isFiniteVector(this.fy)) return false;
-    this.h = Math.min(
-      prep.h0 ??
-        initialStepSize(
-          prep.f,
-          this.t,
-          this.y,
-          this.fy,
-          stepper.errorOrder,
-          prep.rtol,
-          prep.atol,
-          prep.direction,
-          prep.hmax,
-          {
-            y1: this.yNew,
-            f1: this.err,
-          },
-        ),
-      prep.hmax,
-    );
+    this.h = firstStep(prep, this.t, this.y, this.fy, stepper.errorOrder, { y1: this.yNew, f1: this.err });
     return true;
   }
 
