@@ -29,11 +29,3 @@ export function mergeStops(prob: GradientProblem): Stops {
   }
   return { t: Float64Array.from(t), obs: Int32Array.from(obs) };
 }
-
-/**
- * Step size that lands on `target` instead of leaving a sliver shorter than 1e-8 of a step
- * before it; fixed-step grids that match the observation times then land on them exactly.
- */
-export function clampToStop(t: number, h: number, target: number): number {
-  return t + h * (1 + 1e-8) >= target ? target - t : h;
-}

@@ -63,3 +63,16 @@ describe('tstops', () => {
     expect(Math.abs(sol.y[sol.y.length - 1]![0]! - exactIntegral(2))).toBeLessThan(1e-13);
   });
 });
+
+describe('tstops closer together than a step can be', () => {
+  it('are merged instead of leaving a step too short to take', () => {
+    const t1 = 1e6;
+    const g: RhsFunction = (_t, y, d) => void (d[0] = -y[0]! / t1);
+    const eps = Number.EPSILON * t1;
+    const tstops = [5e5, 5e5 + 3 * eps, t1 - 2 * eps];
+    const sol = solve({ f: g, y0: [1], tspan: [0, t1] }, { tstops, rtol: 1e-8 });
+    expect(sol.status, sol.message).toBe('success');
+    expect(sol.y.at(-1)![0]).toBeCloseTo(Math.exp(-1), 7);
+    expect(Array.from(sol.t)).toContain(5e5);
+  });
+});

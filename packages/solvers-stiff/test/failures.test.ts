@@ -83,3 +83,20 @@ describe('failures are values with a message naming t', () => {
     expect(() => solve(decay, { method: 'rodas5', rtol: -1 })).toThrow(RangeError);
   });
 });
+
+describe('Rosenbrock methods never evaluate f outside the span', () => {
+  it('the ∂f/∂t probe of a step shorter than √ε·|t| stays inside the step', () => {
+    // A control defined only on [0, 1e6] (data-driven inputs are like this): f throws outside.
+    const t1 = 1e6;
+    const f = (t: number, y: Float64Array, d: Float64Array) => {
+      if (t < 0 || t > t1) throw new RangeError(`f evaluated at t=${t}, outside [0, ${t1}]`);
+      d[0] = -y[0]! + 1 / (1 + t);
+    };
+    // A stop 1e-6 before the end forces a last step far shorter than √ε·t1 ≈ 0.015.
+    for (const method of ['rodas5', 'ros23'] as const) {
+      const sol = solve({ f, y0: [1], tspan: [0, t1] }, { method, tstops: [t1 - 1e-6], rtol: 1e-6 });
+      expect(sol.status, `${method}: ${sol.message}`).toBe('success');
+      expect(sol.t.at(-1)).toBe(t1);
+    }
+  });
+});

@@ -55,7 +55,7 @@ export function checkpointedGradient(prob: GradientProblem): GradientResult {
       stats.peakStoredStates,
       K + (stats.steps.forward - steps0 + 1) * perStep + segTimes.length,
     );
-    seg = spanInterpolant(prob, stats, sol.at!, lo, hi);
+    seg = spanInterpolant(sol.at!, lo, hi);
     const segY = sol.y;
     const addObs = (i: number) => {
       const y = segY[i - first - 1]!;

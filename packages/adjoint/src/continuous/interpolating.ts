@@ -25,7 +25,7 @@ export function interpolatingGradient(prob: GradientProblem): GradientResult {
   const w = observeWork(n);
   for (let i = 0; i < nobs; i++) observe(prob, res, i, fw.y[i]!, w);
 
-  const at = spanInterpolant(prob, stats, fw.at!, t0, tEnd);
+  const at = spanInterpolant(fw.at!, t0, tEnd);
   const x = new Float64Array(n);
   const q = new Float64Array(np);
   const integ = backwardIntegrator(

@@ -197,7 +197,16 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
     // Stops outside the open span are irrelevant (e.g. the kinks of a control grid longer than tspan).
     const inside = Array.from(raw).filter((s) => direction * (s - t0) > 0 && direction * (t1 - s) > 0);
     inside.sort((a, b) => direction * (a - b));
-    tstops = Float64Array.from(inside.filter((s, i) => i === 0 || s !== inside[i - 1]));
+    // Stops closer than a loop can step (reachesStop's 100 ulps) to the one before, to t0 or to t1
+    // are the same time to every solver: keeping both would leave a step too short to take.
+    const close = (a: number, b: number) =>
+      Math.abs(a - b) <= 100 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b));
+    const kept: number[] = [];
+    for (const s of inside) {
+      if (close(s, t1) || close(s, kept.at(-1) ?? t0)) continue;
+      kept.push(s);
+    }
+    tstops = Float64Array.from(kept);
   }
 
   const events: readonly EventSpec[] = options.events ?? [];

@@ -1,4 +1,5 @@
 import type { ReverseSweep } from '@kinetica/ode-core';
+import { timeIncrement } from '../jacobian/time-derivative';
 import { DenseLU } from '../linalg/dense-lu';
 import { RODAS5P_TABLEAU } from './rodas5p-tableau';
 
@@ -104,8 +105,7 @@ export const rodas5Reverse: ReverseSweep = (tape, ctx) => {
       addVjp(t, u, wS[s]!, -1 / (2 * eps));
     }
     // ∂f/∂t was timeDerivative's forward difference (f(t + δ, y) − f(t, y))/δ: the same difference of vjps.
-    const dt0 = (h >= 0 ? 1 : -1) * Math.sqrt(Number.EPSILON) * Math.max(Math.abs(t), Math.abs(h), 1e-300);
-    const dt = t + dt0 - t;
+    const dt = timeIncrement(t, h);
     addVjp(t + dt, y, vT, 1 / dt);
     addVjp(t, y, vT, -1 / dt);
     lambda.set(ybar);

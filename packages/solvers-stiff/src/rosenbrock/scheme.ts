@@ -1,4 +1,4 @@
-import type { ReverseSweep, RhsFunction, StepInterpolant, StepTape } from '@kinetica/ode-core';
+import type { RhsFunction, StepInterpolant, StepTape } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
 
 /**
@@ -33,12 +33,6 @@ export interface RosenbrockStepper {
   readonly fsal?: Float64Array;
   /** Append the stages of the last attempt to an open tape record (methods with a transposed step). */
   record?(tape: StepTape): void;
-}
-
-/** A Rosenbrock method: its stepper, and its transposed step over what `record` wrote. */
-export interface RosenbrockMethod {
-  readonly stepper: RosenbrockFactory;
-  readonly reverse?: ReverseSweep;
 }
 
 export type RosenbrockFactory = (n: number, f: RhsFunction) => RosenbrockStepper;
