@@ -185,8 +185,13 @@ export interface Solution {
   message: string;
   /** Output times (accepted steps, or `saveAt` times reached). */
   t: Float64Array;
-  /** `y[i]` is the state at `t[i]`. */
+  /** `y[i]` is the state at `t[i]` (a view of row i of `Y`, made when `y` is first read). */
   y: Float64Array[];
+  /**
+   * All output states in one row-major block: the state at `t[i]` is `Y[i·n … i·n + n)`. Every
+   * Kinetica solve sets it (optional only for solutions built elsewhere).
+   */
+  Y?: Float64Array;
   /** Dense output over the integrated span; present when `dense: true`. Returns a new array. */
   at?: (t: number, out?: Float64Array) => Float64Array;
   stats: SolverStats;

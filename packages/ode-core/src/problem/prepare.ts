@@ -298,6 +298,8 @@ function toVector(v: unknown, what: string): Float64Array {
   if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
     throw new TypeError(`solve: ${what} must be an array or typed array of numbers`);
   }
+  // A Float64Array holds numbers only: copy it natively (a 400,001-point saveAt grid in < 1 ms).
+  if (v instanceof Float64Array) return v.slice();
   const a = v as ArrayLike<unknown>;
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
