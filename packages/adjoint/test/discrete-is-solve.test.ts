@@ -179,6 +179,24 @@ const CASES: Case[] = [
     atol: 1e-12,
   },
   {
+    // Stiff enough that the explicit methods are stability-limited (|λ| up to ~2000), short enough
+    // that they finish: every method on the same stiff problem.
+    name: "Robertson's initial layer",
+    model: robertson,
+    p: [0.04, 3e7, 1e4],
+    y0: [1, 0, 0],
+    losses: [
+      {
+        label: 'heavy weight on the small y2',
+        obs: weighted([0.01, 0.1, 0.3], 3, [1, 1e10, 1], [1, 3e-5, 0.01]),
+      },
+      { label: 'sum of squares over the states', obs: sumOfSquares([0.05, 0.2, 0.3], 3) },
+    ],
+    methods: ALL,
+    rtol: 1e-10,
+    atol: 1e-16,
+  },
+  {
     name: 'Robertson',
     model: robertson,
     p: [0.04, 3e7, 1e4],
