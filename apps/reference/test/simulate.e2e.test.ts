@@ -146,9 +146,9 @@ describe('kinetica --help', () => {
 });
 
 describe('kinetica simulate refuses unsupported SBML', () => {
-  it('names the file and the element (<event>) in one line, exit code 3, and writes nothing', () => {
-    const dir = tempDir('sbml-event');
-    const model = join(dir, 'events.xml');
+  it('names the file and the element (<algebraicRule>) in one line, exit code 3, and writes nothing', () => {
+    const dir = tempDir('sbml-algebraic');
+    const model = join(dir, 'algebraic.xml');
     const settings = join(dir, 'settings.txt');
     writeFileSync(
       model,
@@ -156,7 +156,8 @@ describe('kinetica simulate refuses unsupported SBML', () => {
 <sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1"><model id="m">
 <listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
 <listOfSpecies><species id="S" compartment="c" initialAmount="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
-<listOfEvents><event id="e" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><gt/><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol><cn>1</cn></apply></math></trigger></event></listOfEvents>
+<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
+<listOfRules><algebraicRule><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><minus/><ci>x</ci><ci>S</ci></apply></math></algebraicRule></listOfRules>
 </model></sbml>
 `,
     );
@@ -168,7 +169,42 @@ describe('kinetica simulate refuses unsupported SBML', () => {
     const r = runCli(['simulate', '--sbml', model, '--settings', settings, '--out', out]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/events\.xml: .*<event>/);
+    expect(r.stderr).toMatch(/algebraic\.xml: .*<algebraicRule>/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('kinetica simulate with an SBML event', () => {
+  it('a feed at t = 1 (S set to 5) is applied exactly there: S(2) = 5·e^−1', () => {
+    const dir = tempDir('sbml-feed');
+    const model = join(dir, 'feed.xml');
+    const settings = join(dir, 'settings.txt');
+    const time = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>';
+    writeFileSync(
+      model,
+      `<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2"><model id="m">
+<listOfCompartments><compartment id="c" size="1" constant="true"/></listOfCompartments>
+<listOfSpecies><species id="S" compartment="c" initialAmount="1" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/></listOfSpecies>
+<listOfRules><rateRule variable="S"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><times/><cn>-1</cn><ci>S</ci></apply></math></rateRule></listOfRules>
+<listOfEvents><event id="feed" useValuesFromTriggerTime="true"><trigger initialValue="true" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML"><apply><gt/>${time}<cn>1</cn></apply></math></trigger>
+<listOfEventAssignments><eventAssignment variable="S"><math xmlns="http://www.w3.org/1998/Math/MathML"><cn>5</cn></math></eventAssignment></listOfEventAssignments></event></listOfEvents>
+</model></sbml>
+`,
+    );
+    writeFileSync(
+      settings,
+      'start: 0\nduration: 2\nsteps: 4\nvariables: S\nabsolute: 1e-10\nrelative: 1e-8\namount: S\nconcentration:\n',
+    );
+    const out = join(dir, 'results.csv');
+    const r = runCli(['simulate', '--sbml', model, '--settings', settings, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = parseResultCsv(readFileSync(out, 'utf8'));
+    const s = got.header.indexOf('S');
+    const want = [1, Math.exp(-0.5), Math.exp(-1), 5 * Math.exp(-0.5), 5 * Math.exp(-1)];
+    expect(got.rows.map((row) => row[0])).toEqual([0, 0.5, 1, 1.5, 2]);
+    got.rows.forEach((row, i) => {
+      expect(Math.abs(row[s]! - want[i]!), `t=${row[0]}`).toBeLessThan(1e-6 * want[i]!);
+    });
   });
 });

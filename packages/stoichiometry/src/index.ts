@@ -52,13 +52,14 @@ export {
   type SbmlCompartment,
   type SbmlModel,
   type SbmlParameter,
+  type SbmlEvent,
   type SbmlReaction,
   type SbmlRule,
   type SbmlSpecies,
   type SbmlSpeciesReference,
 } from './sbml/document';
 export type { MathNode } from './sbml/math-tree';
-export { compileSbml, type QuantityKind, type SbmlOde } from './sbml/ode-model';
+export { compileSbml, type QuantityKind, type SbmlOde, type SbmlOdeEvent } from './sbml/ode-model';
 export { parseSettings, type SbmlSettings, settingsEntries, settingsList } from './sbml/settings';
 export { formatResultCsv, parseResultCsv, type ResultTable } from './sbml/results-table';
 export {

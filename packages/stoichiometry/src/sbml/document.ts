@@ -42,6 +42,17 @@ export interface SbmlReaction {
   kineticLaw?: { math: MathNode; localParameters: Array<{ id: string; value: number }> };
 }
 
+/** An SBML event (trigger, optional delay and priority, event assignments). */
+export interface SbmlEvent {
+  id: string;
+  /** Assignment values computed when the event triggers (true) or when it executes (false). */
+  useValuesFromTriggerTime: boolean;
+  trigger: { math: MathNode; initialValue: boolean; persistent: boolean };
+  delay?: MathNode;
+  priority?: MathNode;
+  assignments: Array<{ variable: string; math: MathNode }>;
+}
+
 export interface SbmlRule {
   type: 'assignment' | 'rate';
   variable: string;
@@ -60,17 +71,18 @@ export interface SbmlModel {
   initialAssignments: Array<{ symbol: string; math: MathNode }>;
   rules: SbmlRule[];
   reactions: SbmlReaction[];
+  /** Events in document order (those without trigger math, which never fire, are dropped). */
+  events: SbmlEvent[];
   conversionFactor?: string;
 }
 
 /** Model children that change the simulation and that this importer refuses. */
 const REFUSED_LISTS: Record<string, string> = {
-  listOfEvents: 'event',
   listOfConstraints: 'constraint',
 };
 
 /**
- * Read an SBML Level 2 or 3 core document. Events, delays, algebraic rules, fast reactions,
+ * Read an SBML Level 2 or 3 core document. The `delay`/`rateOf` csymbols, algebraic rules, fast reactions,
  * constraints, stoichiometryMath and SBML packages raise `SbmlUnsupportedError` naming the element;
  * malformed documents raise TypeError.
  */
@@ -160,6 +172,7 @@ export function readSbml(text: string): SbmlModel {
     });
   }
   const reactions = listOf(model, 'listOfReactions', 'reaction').map((r) => readReaction(r, l2));
+  const events = listOf(model, 'listOfEvents', 'event').flatMap((e, k) => readEvent(e, k, l2));
   const out: SbmlModel = {
     level,
     version,
@@ -171,6 +184,7 @@ export function readSbml(text: string): SbmlModel {
     initialAssignments,
     rules,
     reactions,
+    events,
   };
   if (model.attributes.conversionFactor) out.conversionFactor = model.attributes.conversionFactor;
   return out;
@@ -217,6 +231,33 @@ function readReaction(r: XmlElement, l2: boolean): SbmlReaction {
     out.kineticLaw = { math: mathOf(kl, `kineticLaw of ${id}`), localParameters: locals };
   }
   return out;
+}
+
+function readEvent(e: XmlElement, k: number, l2: boolean): SbmlEvent[] {
+  const id = e.attributes.id ?? `event #${k + 1}`;
+  const trigger = child(e, 'trigger');
+  // L3V2: an event without a trigger (or a trigger without math) never fires.
+  if (!trigger || !hasMath(trigger)) return [];
+  const out: SbmlEvent = {
+    id,
+    useValuesFromTriggerTime: bool(e.attributes.useValuesFromTriggerTime, true),
+    trigger: {
+      math: mathOf(trigger, `trigger of event ${id}`),
+      initialValue: l2 ? true : bool(trigger.attributes.initialValue, true),
+      persistent: l2 ? true : bool(trigger.attributes.persistent, true),
+    },
+    assignments: listOf(e, 'listOfEventAssignments', 'eventAssignment')
+      .filter(hasMath)
+      .map((a) => {
+        const variable = a.attributes.variable ?? '';
+        return { variable, math: mathOf(a, `eventAssignment ${variable} of event ${id}`) };
+      }),
+  };
+  const delay = child(e, 'delay');
+  if (delay && hasMath(delay)) out.delay = mathOf(delay, `delay of event ${id}`);
+  const priority = child(e, 'priority');
+  if (priority && hasMath(priority)) out.priority = mathOf(priority, `priority of event ${id}`);
+  return [out];
 }
 
 const hasMath = (el: XmlElement) => child(el, 'math') !== undefined;

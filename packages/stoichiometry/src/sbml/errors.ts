@@ -1,5 +1,5 @@
 /**
- * A construct that this importer deliberately does not simulate (events, delays, algebraic rules,
+ * A construct that this importer deliberately does not simulate (delay/rateOf csymbols, algebraic rules,
  * packages, …). `element` names the SBML or MathML element, so a refusal is explicit and checkable.
  */
 export class SbmlUnsupportedError extends Error {

@@ -1,6 +1,7 @@
 import type { RhsFunction } from '@kinetica/ode-core';
 import { compileMath, type CompileContext, type Evaluator } from './compile-math';
 import type { SbmlModel } from './document';
+import { SbmlUnsupportedError } from './errors';
 import { freeSymbols, type MathNode } from './math-tree';
 
 /** How a reported species value is expressed. */
@@ -21,6 +22,38 @@ export interface SbmlOde {
    * anything else as its value. Each call of the returned function re-evaluates assignment rules.
    */
   reader(symbol: string, kind: QuantityKind): (t: number, y: Float64Array) => number;
+  /** The model's events in document order (empty when it has none). */
+  readonly events: readonly SbmlOdeEvent[];
+}
+
+/** A compiled SBML event. Every function reads the model at state (t, y) (assignment rules re-evaluated). */
+export interface SbmlOdeEvent {
+  readonly id: string;
+  readonly initialValue: boolean;
+  readonly persistent: boolean;
+  readonly useValuesFromTriggerTime: boolean;
+  /** Whether the (boolean) trigger holds: exactly when `g` > 0. */
+  holds(t: number, y: Float64Array): boolean;
+  /**
+   * A function whose sign is the trigger's value (positive: true; never 0), continuous away from the
+   * trigger's switching points, which are its sign changes: x − c for x > c, min for `and`, max for
+   * `or`, −g for `not`.
+   */
+  g(t: number, y: Float64Array): number;
+  /**
+   * For a compound trigger (`and`, `or`, `not`), the relational parts' functions: each crossing of
+   * one may switch the trigger, so the integration stops at each (a window narrower than a step
+   * is not missed). Empty for a single relation, whose `g` alone locates the transitions.
+   */
+  readonly parts: ReadonlyArray<(t: number, y: Float64Array) => number>;
+  /** The priority at (t, y); undefined when the event has none. */
+  priority?: (t: number, y: Float64Array) => number;
+  /** The delay at (t, y); undefined when the event has none. */
+  delay?: (t: number, y: Float64Array) => number;
+  /** The event assignments' values at (t, y). */
+  values(t: number, y: Float64Array): Float64Array;
+  /** Execute the assignments with `values` at time t: updates y in place and the model's parameters. */
+  apply(values: Float64Array, t: number, y: Float64Array): void;
 }
 
 type Derived = { slot: number; provides: string; deps: Set<string>; run: Evaluator };
@@ -279,7 +312,103 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     }
   };
 
+  // --- Events --------------------------------------------------------------------------------
+  const stateIndexOfSlot = new Map(states.map((s, k) => [s.slot, k]));
+  const events: SbmlOdeEvent[] = model.events.map((e) => {
+    const where = `event ${e.id}`;
+    const leaves: Evaluator[] = [];
+    const g = compileTriggerFunction(
+      e.trigger.math,
+      (node) => compile(node, `trigger of ${where}`),
+      where,
+      leaves,
+      model.functions,
+    );
+    const parts = (leaves.length > 1 ? leaves : []).map((leaf) => (t: number, y: Float64Array) => {
+      loadState(t, y);
+      return leaf(v);
+    });
+    type Target = { write: (value: number, y: Float64Array) => void; species: boolean };
+    const targets: Target[] = e.assignments.map(({ variable }) => {
+      const slot = slots.get(variable);
+      if (slot === undefined)
+        throw new TypeError(`SBML: ${where} assigns the undefined symbol "${variable}"`);
+      if (assignmentRules.has(variable))
+        throw new TypeError(`SBML: ${where} assigns "${variable}", which has an assignment rule`);
+      const ruleState = rateRules.has(variable) ? stateIndexOfSlot.get(slot) : undefined;
+      if (ruleState !== undefined) return { species: false, write: (x, y) => void (y[ruleState] = x) };
+      const sp = speciesById.get(variable);
+      if (sp) {
+        const k = stateIndexOfAmount.get(variable)!;
+        const c = slots.get(sp.compartment)!;
+        // A species symbol is a concentration unless it has only substance units; the state is its amount.
+        return sp.hasOnlySubstanceUnits
+          ? { species: true, write: (x, y) => void (y[k] = x) }
+          : { species: true, write: (x, y) => void (y[k] = x * v[c]!) };
+      }
+      // Parameters, compartments and species references without rules keep their value in v.
+      return { species: false, write: (x) => void (v[slot] = x) };
+    });
+    const maths = e.assignments.map((a) => compile(a.math, `eventAssignment ${a.variable} of ${where}`));
+    // A compartment resized by an event keeps the amounts of its species: species whose state is a
+    // concentration (rate rules without hasOnlySubstanceUnits) are rescaled unless assigned too.
+    const assigned = new Set(e.assignments.map((a) => a.variable));
+    const rescaled = model.species
+      .filter((sp) => !sp.hasOnlySubstanceUnits && rateRules.has(sp.id) && !assigned.has(sp.id))
+      .filter((sp) => assigned.has(sp.compartment))
+      .map((sp) => ({ state: stateIndexOfSlot.get(slots.get(sp.id)!)!, c: slots.get(sp.compartment)! }));
+    const oldSize = new Float64Array(rescaled.length);
+    const priority = e.priority ? compile(e.priority, `priority of ${where}`) : undefined;
+    const delay = e.delay ? compile(e.delay, `delay of ${where}`) : undefined;
+    const out: SbmlOdeEvent = {
+      id: e.id,
+      initialValue: e.trigger.initialValue,
+      persistent: e.trigger.persistent,
+      useValuesFromTriggerTime: e.useValuesFromTriggerTime,
+      parts,
+      holds(t, y) {
+        loadState(t, y);
+        return g(v) > 0;
+      },
+      g(t, y) {
+        loadState(t, y);
+        return g(v);
+      },
+      values(t, y) {
+        loadState(t, y);
+        return Float64Array.from(maths, (m) => m(v));
+      },
+      apply(values, t, y) {
+        loadState(t, y);
+        // Species first: a concentration assigned by the event becomes an amount with the compartment
+        // size from before the event (the Test Suite's reading, case 01779), even if the event resizes it.
+        rescaled.forEach((r, q) => void (oldSize[q] = v[r.c]!));
+        targets.forEach((tg, q) => {
+          if (tg.species) tg.write(values[q]!, y);
+        });
+        targets.forEach((tg, q) => {
+          if (!tg.species) tg.write(values[q]!, y);
+        });
+        loadState(t, y);
+        rescaled.forEach((r, q) => void (y[r.state] = (y[r.state]! * oldSize[q]!) / v[r.c]!));
+        loadState(t, y);
+      },
+    };
+    if (priority)
+      out.priority = (t, y) => {
+        loadState(t, y);
+        return priority(v);
+      };
+    if (delay)
+      out.delay = (t, y) => {
+        loadState(t, y);
+        return delay(v);
+      };
+    return out;
+  });
+
   return {
+    events,
     stateNames: states.map((s) => s.name),
     y0,
     f,
@@ -306,6 +435,126 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       };
     },
   };
+}
+
+/**
+ * A continuous function whose sign is a boolean trigger's value (positive: true): relational
+ * operators become differences, `and` the minimum, `or` the maximum, `not` the negation. Triggers
+ * that have no such form (`eq`, `neq`, `xor`, piecewise, function calls, …) are refused by name.
+ */
+function compileTriggerFunction(
+  node: MathNode,
+  compile: (node: MathNode) => Evaluator,
+  where: string,
+  leaves: Evaluator[],
+  functions: SbmlModel['functions'],
+  depth = 0,
+): Evaluator {
+  const refuse = (what: string): never => {
+    throw new SbmlUnsupportedError('trigger', `${what} in the trigger of ${where} is not supported`);
+  };
+  if (node.type === 'number') {
+    const c = node.value !== 0 ? 1 : -1;
+    return () => c;
+  }
+  if (node.type === 'call') {
+    const fn = functions.get(node.name);
+    if (!fn || fn.params.length !== node.args.length || depth > 64) return refuse(`the call of ${node.name}`);
+    // A function body sees only its parameters: substitute the arguments and read it as a trigger.
+    const args = new Map(fn.params.map((p, k) => [p, node.args[k]!]));
+    return compileTriggerFunction(substitute(fn.body, args), compile, where, leaves, functions, depth + 1);
+  }
+  if (node.type !== 'apply') return refuse(`a ${node.type}`);
+  const op = node.op;
+  const sub = (a: MathNode): Evaluator => compileTriggerFunction(a, compile, where, leaves, functions, depth);
+  if (op === 'xor') {
+    // Exactly an odd number of parts hold: the sign of (−1)^(n−1)·Π g_k.
+    const parts = node.args.map(sub);
+    const n = parts.length;
+    if (n === 0) return () => -1;
+    const sign = n % 2 === 1 ? 1 : -1;
+    return (v) => {
+      // The sign of the product with the magnitude of the smallest factor (a product could underflow to 0).
+      let p = sign;
+      let m = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < n; k++) {
+        const x = parts[k]!(v);
+        if (x < 0) p = -p;
+        m = Math.min(m, Math.abs(x));
+      }
+      return p * m;
+    };
+  }
+  if (op === 'and' || op === 'or') {
+    const parts = node.args.map(sub);
+    const n = parts.length;
+    if (n === 0) return op === 'and' ? () => 1 : () => -1;
+    return op === 'and'
+      ? (v) => {
+          let m = Number.POSITIVE_INFINITY;
+          for (let k = 0; k < n; k++) m = Math.min(m, parts[k]!(v));
+          return m;
+        }
+      : (v) => {
+          let m = Number.NEGATIVE_INFINITY;
+          for (let k = 0; k < n; k++) m = Math.max(m, parts[k]!(v));
+          return m;
+        };
+  }
+  if (op === 'not') {
+    const inner = sub(node.args[0]!);
+    return (v) => -inner(v);
+  }
+  if (op === 'gt' || op === 'geq' || op === 'lt' || op === 'leq') {
+    if (node.args.length < 2) return () => 1;
+    const a = node.args.map(compile);
+    const sign = op === 'gt' || op === 'geq' ? 1 : -1;
+    const n = a.length;
+    // Never 0: at equality the sign says whether the relation holds (false for < and >, true for ≤ and ≥),
+    // so that g > 0 is exactly the trigger's value and a start on the boundary is not a blind spot.
+    const atZero = op === 'gt' || op === 'lt' ? -Number.MIN_VALUE : Number.MIN_VALUE;
+    const side =
+      (p: Evaluator, q: Evaluator): Evaluator =>
+      (v) => {
+        const d = sign * (p(v) - q(v));
+        return d === 0 ? atZero : d;
+      };
+    const sides = a.slice(1).map((q, k) => side(a[k]!, q));
+    leaves.push(...sides);
+    if (n === 2) return sides[0]!;
+    return (v) => {
+      let m = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < n - 1; k++) m = Math.min(m, sides[k]!(v));
+      return m;
+    };
+  }
+  return refuse(`the operator <${op}>`);
+}
+
+/** `node` with the symbols in `args` replaced by the given expressions. */
+function substitute(node: MathNode, args: ReadonlyMap<string, MathNode>): MathNode {
+  switch (node.type) {
+    case 'symbol':
+      return args.get(node.name) ?? node;
+    case 'apply': {
+      const out: MathNode = { ...node, args: node.args.map((a) => substitute(a, args)) };
+      if (node.degree) out.degree = substitute(node.degree, args);
+      if (node.logbase) out.logbase = substitute(node.logbase, args);
+      return out;
+    }
+    case 'call':
+      return { ...node, args: node.args.map((a) => substitute(a, args)) };
+    case 'piecewise': {
+      const out: MathNode = {
+        type: 'piecewise',
+        pieces: node.pieces.map(([v, c]) => [substitute(v, args), substitute(c, args)]),
+      };
+      if (node.otherwise) out.otherwise = substitute(node.otherwise, args);
+      return out;
+    }
+    default:
+      return node;
+  }
 }
 
 /** Order computations so each runs after those it depends on; cycles are refused by name. */
