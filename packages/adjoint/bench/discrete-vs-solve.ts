@@ -9,29 +9,8 @@
 import type { MethodName, ParametricProblem } from '@kinetica/ode-core';
 import { solve } from '@kinetica/solvers-stiff';
 import { odeGradient } from '../src/index';
-import type { GradientModel, Observations } from '../src/types';
-import { lotkaVolterra, robertson } from '../test/models';
-
-function brusselator(p: number[], y0: number[]): GradientModel {
-  return {
-    t0: 0,
-    y0,
-    p,
-    f(t, y, q, d) {
-      const a = q[0]! * (1 + 0.2 * Math.sin(t));
-      d[0] = a + y[0]! * y[0]! * y[1]! - (q[1]! + 1) * y[0]!;
-      d[1] = q[1]! * y[0]! - y[0]! * y[0]! * y[1]!;
-    },
-    vjp(t, y, q, v, vy, vp) {
-      const x = y[0]!;
-      const z = y[1]!;
-      vy[0] = v[0]! * (2 * x * z - (q[1]! + 1)) + v[1]! * (q[1]! - 2 * x * z);
-      vy[1] = (v[0]! - v[1]!) * x * x;
-      vp[0] = v[0]! * (1 + 0.2 * Math.sin(t));
-      vp[1] = (v[1]! - v[0]!) * x;
-    },
-  };
-}
+import type { Observations } from '../src/types';
+import { brusselator, lotkaVolterra, robertson } from '../test/models';
 
 /** Σᵢ Σⱼ wⱼ (y_j(tᵢ) − 0.3)². */
 function loss(times: number[], w: number[]): Observations {

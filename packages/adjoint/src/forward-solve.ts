@@ -49,8 +49,7 @@ export function forwardSolve(
     method: prob.method,
     rtol: prob.rtol,
     atol: prob.atol,
-    // Bounded by the span: an unbounded hmax lets the initial step-size trial evaluate f beyond tEnd.
-    hmax: Math.min(prob.hmax, Math.abs(tEnd - t)) || prob.hmax,
+    hmax: prob.hmax,
     maxSteps: prob.maxSteps,
     ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
     ...(tstops.length > 0 ? { tstops } : {}),

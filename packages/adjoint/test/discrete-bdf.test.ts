@@ -69,7 +69,7 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'Robertson',
-    make: (p, y0) => ({ ...robertson(p), y0 }),
+    make: (p, y0) => robertson(p, y0),
     p: [0.04, 3e7, 1e4],
     y0: [1, 0, 0],
     times: [

@@ -3,6 +3,7 @@ import { solve } from '@kinetica/solvers-stiff';
 import { describe, expect, it } from 'vitest';
 import { odeGradient } from '../src/index';
 import type { GradientModel, Observations } from '../src/types';
+import { brusselator, lotkaVolterra, robertson } from './models';
 
 /**
  * Issue acceptance 1: 'discrete' differentiates exactly the solution `solve` returns. Its loss is
@@ -69,92 +70,13 @@ function sumOfSquares(times: number[], n: number): Observations {
   };
 }
 
-function lotka(p: number[], y0: number[]): GradientModel {
-  return {
-    t0: 0,
-    y0,
-    p,
-    f(_t, y, q, d) {
-      d[0] = q[0]! * y[0]! - q[1]! * y[0]! * y[1]!;
-      d[1] = q[2]! * y[0]! * y[1]! - q[3]! * y[1]!;
-    },
-    vjp(_t, y, q, v, vy, vp) {
-      vy[0] = v[0]! * (q[0]! - q[1]! * y[1]!) + v[1]! * q[2]! * y[1]!;
-      vy[1] = -v[0]! * q[1]! * y[0]! + v[1]! * (q[2]! * y[0]! - q[3]!);
-      vp[0] = v[0]! * y[0]!;
-      vp[1] = -v[0]! * y[0]! * y[1]!;
-      vp[2] = v[1]! * y[0]! * y[1]!;
-      vp[3] = -v[1]! * y[1]!;
-    },
-  };
-}
-
-/** Brusselator with a time-dependent feed A(t) = p0·(1 + 0.2 sin t). */
-function brusselator(p: number[], y0: number[]): GradientModel {
-  return {
-    t0: 0,
-    y0,
-    p,
-    f(t, y, q, d) {
-      const a = q[0]! * (1 + 0.2 * Math.sin(t));
-      d[0] = a + y[0]! * y[0]! * y[1]! - (q[1]! + 1) * y[0]!;
-      d[1] = q[1]! * y[0]! - y[0]! * y[0]! * y[1]!;
-    },
-    vjp(t, y, q, v, vy, vp) {
-      const x = y[0]!;
-      const z = y[1]!;
-      vy[0] = v[0]! * (2 * x * z - (q[1]! + 1)) + v[1]! * (q[1]! - 2 * x * z);
-      vy[1] = v[0]! * x * x - v[1]! * x * x;
-      vp[0] = v[0]! * (1 + 0.2 * Math.sin(t));
-      vp[1] = -v[0]! * x + v[1]! * x;
-    },
-  };
-}
-
-function robertson(p: number[], y0: number[]): GradientModel {
-  return {
-    t0: 0,
-    y0,
-    p,
-    f(_t, y, q, d) {
-      const r1 = q[0]! * y[0]!;
-      const r2 = q[1]! * y[1]! * y[1]!;
-      const r3 = q[2]! * y[1]! * y[2]!;
-      d[0] = -r1 + r3;
-      d[1] = r1 - r2 - r3;
-      d[2] = r2;
-    },
-    vjp(_t, y, q, v, vy, vp) {
-      const a = v[1]! - v[0]!;
-      const b = v[2]! - v[1]!;
-      const c = v[0]! - v[1]!;
-      vy[0] = q[0]! * a;
-      vy[1] = 2 * q[1]! * y[1]! * b + q[2]! * y[2]! * c;
-      vy[2] = q[2]! * y[1]! * c;
-      vp[0] = y[0]! * a;
-      vp[1] = y[1]! * y[1]! * b;
-      vp[2] = y[1]! * y[2]! * c;
-    },
-    jac(_t, y, q, J) {
-      J.fill(0);
-      J[0] = -q[0]!;
-      J[1] = q[2]! * y[2]!;
-      J[2] = q[2]! * y[1]!;
-      J[3] = q[0]!;
-      J[4] = -2 * q[1]! * y[1]! - q[2]! * y[2]!;
-      J[5] = -q[2]! * y[1]!;
-      J[7] = 2 * q[1]! * y[1]!;
-    },
-  };
-}
-
 const ALL: MethodName[] = ['dopri5', 'tsit5', 'bs3', 'dop853', 'radau5', 'bdf', 'rodas5'];
 const STIFF: MethodName[] = ['radau5', 'bdf', 'rodas5'];
 
 const CASES: Case[] = [
   {
     name: 'Lotka–Volterra',
-    model: lotka,
+    model: lotkaVolterra,
     p: [1.5, 1, 1, 3],
     y0: [1, 1],
     losses: [
@@ -284,7 +206,7 @@ describe("a model's own tstops", () => {
     // A feed switched on at t = 1.3: f jumps there, so landing on it changes the steps taken.
     const knee = 1.3;
     const make = (withStops: boolean): GradientModel => {
-      const m = lotka([1.5, 1, 1, 3], [1, 1]);
+      const m = lotkaVolterra([1.5, 1, 1, 3], [1, 1]);
       const f = m.f;
       const feed: GradientModel = {
         ...m,

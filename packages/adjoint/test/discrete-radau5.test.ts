@@ -186,7 +186,7 @@ const both = (times: number[][], make: (t: number[]) => [string, Observations][]
 const cases: Case[] = [
   {
     name: 'Robertson',
-    make: (p, y0) => ({ ...robertson(p), y0 }),
+    make: (p, y0) => robertson(p, y0),
     p: [0.04, 3e7, 1e4],
     y0: [1, 0, 0],
     losses: both(

@@ -29,10 +29,10 @@ export function lotkaVolterra(p = [1.5, 1, 1, 3], y0 = [1, 1]): GradientModel {
 }
 
 /** Robertson's stiff chemical kinetics with rate constants p = [k1, k2, k3] = [0.04, 3e7, 1e4]. */
-export function robertson(p = [0.04, 3e7, 1e4]): GradientModel {
+export function robertson(p = [0.04, 3e7, 1e4], y0 = [1, 0, 0]): GradientModel {
   return {
     t0: 0,
-    y0: [1, 0, 0],
+    y0,
     p,
     f(_t, y, p, d) {
       const r1 = p[0]! * y[0]!;
@@ -63,6 +63,28 @@ export function robertson(p = [0.04, 3e7, 1e4]): GradientModel {
       J[6] = 0;
       J[7] = 2 * p[1]! * y[1]!;
       J[8] = 0;
+    },
+  };
+}
+
+/** The Brusselator with a time-dependent feed A(t) = p0·(1 + 0.2 sin t), p = [A, B]. */
+export function brusselator(p = [1, 3], y0 = [1.5, 3]): GradientModel {
+  return {
+    t0: 0,
+    y0,
+    p,
+    f(t, y, q, d) {
+      const a = q[0]! * (1 + 0.2 * Math.sin(t));
+      d[0] = a + y[0]! * y[0]! * y[1]! - (q[1]! + 1) * y[0]!;
+      d[1] = q[1]! * y[0]! - y[0]! * y[0]! * y[1]!;
+    },
+    vjp(t, y, q, v, vy, vp) {
+      const x = y[0]!;
+      const z = y[1]!;
+      vy[0] = v[0]! * (2 * x * z - (q[1]! + 1)) + v[1]! * (q[1]! - 2 * x * z);
+      vy[1] = (v[0]! - v[1]!) * x * x;
+      vp[0] = v[0]! * (1 + 0.2 * Math.sin(t));
+      vp[1] = (v[1]! - v[0]!) * x;
     },
   };
 }

@@ -48,3 +48,5 @@ export type { MassActionReaction, TestProblem } from './testset/index';
 export { solveTaped, tapedMethodNames } from './taped';
 export type { TapedSolve } from './taped';
 export { rodas5Reverse } from './rosenbrock/rodas5-reverse';
+export { radau5Reverse } from './implicit/radau5-reverse';
+export { bdfReverse } from './implicit/bdf-reverse';

@@ -1,18 +1,23 @@
 import {
   type AnyODEProblem,
-  type MethodName,
+  explicitMethodNames,
   explicitReverse,
   getExplicitTableau,
   integrateExplicit,
   isExplicitMethod,
+  type MethodName,
+  type PreparedSolve,
   prepareSolve,
   type ReverseSweep,
   type Solution,
   type SolveOptions,
   StepTape,
+  type StiffMethodName,
 } from '@kinetica/ode-core';
-import { bdf, bdfReverse } from './implicit/bdf';
-import { radau5, radau5Reverse } from './implicit/radau5';
+import { bdf } from './implicit/bdf';
+import { bdfReverse } from './implicit/bdf-reverse';
+import { radau5 } from './implicit/radau5';
+import { radau5Reverse } from './implicit/radau5-reverse';
 import { integrateRosenbrock } from './rosenbrock/integrate';
 import { rodas5Stepper } from './rosenbrock/rodas5';
 import { rodas5Reverse } from './rosenbrock/rodas5-reverse';
@@ -26,17 +31,23 @@ export interface TapedSolve {
   reverse: ReverseSweep;
 }
 
-/** Methods whose steps can be recorded and run transposed. */
+/** The stiff methods whose loops record their steps, with their transposed steps. */
+const stiffTaped = {
+  rodas5: { run: (prep: PreparedSolve) => integrateRosenbrock(prep, rodas5Stepper), reverse: rodas5Reverse },
+  radau5: { run: (prep: PreparedSolve) => radau5(prep), reverse: radau5Reverse },
+  bdf: { run: (prep: PreparedSolve) => bdf(prep), reverse: bdfReverse },
+} satisfies Partial<
+  Record<StiffMethodName, { run: (prep: PreparedSolve) => Solution; reverse: ReverseSweep }>
+>;
+
+function isStiffTaped(name: string): name is keyof typeof stiffTaped {
+  return Object.hasOwn(stiffTaped, name);
+}
+
+/** Methods whose steps can be recorded and run transposed: every explicit one, radau5, bdf, rodas5. */
 export const tapedMethodNames: readonly MethodName[] = Object.freeze([
-  'euler',
-  'rk4',
-  'bs3',
-  'dopri5',
-  'tsit5',
-  'dop853',
-  'radau5',
-  'bdf',
-  'rodas5',
+  ...explicitMethodNames,
+  ...Object.keys(stiffTaped).filter(isStiffTaped),
 ]);
 
 /**
@@ -60,16 +71,11 @@ export function solveTaped(problem: AnyODEProblem, options: SolveOptions = {}): 
     const tableau = getExplicitTableau(method);
     return { solution: integrateExplicit(prep, tableau), tape, reverse: explicitReverse(tableau) };
   }
-  switch (method) {
-    case 'rodas5':
-      return { solution: integrateRosenbrock(prep, rodas5Stepper), tape, reverse: rodas5Reverse };
-    case 'radau5':
-      return { solution: radau5(prep), tape, reverse: radau5Reverse };
-    case 'bdf':
-      return { solution: bdf(prep), tape, reverse: bdfReverse };
-    default:
-      throw new RangeError(
-        `solveTaped: method '${method}' has no transposed step (known: ${tapedMethodNames.join(', ')})`,
-      );
+  if (!isStiffTaped(method)) {
+    throw new RangeError(
+      `solveTaped: method '${method}' has no transposed step (known: ${tapedMethodNames.join(', ')})`,
+    );
   }
+  const { run, reverse } = stiffTaped[method];
+  return { solution: run(prep), tape, reverse };
 }

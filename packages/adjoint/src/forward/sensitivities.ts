@@ -19,9 +19,6 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
   const nobs = times.length;
   const tEnd = times[nobs - 1]!;
   const cols = np + n;
-  // No step, not even the initial step-size trial, may leave [t0, tEnd] ('staggered' reads the
-  // state's dense output, which exists there only).
-  const spanHmax = Math.min(prob.hmax, tEnd - t0) || prob.hmax;
   const ns = n * cols;
   const jacs = new ModelJacobians(model, n, np, stats);
   const J = new Float64Array(n * n);
@@ -70,7 +67,7 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
         rtol: prob.rtol,
         atol,
         saveAt: times,
-        hmax: spanHmax,
+        hmax: prob.hmax,
         maxSteps: prob.maxSteps,
         ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
         ...(prob.tstops.length > 0 ? { tstops: prob.tstops } : {}),
@@ -111,7 +108,7 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
         rtol: prob.rtol,
         atol: prob.adjointAtol,
         saveAt: times,
-        hmax: spanHmax,
+        hmax: prob.hmax,
         maxSteps: prob.maxSteps,
         ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
         ...(prob.tstops.length > 0 ? { tstops: prob.tstops } : {}),

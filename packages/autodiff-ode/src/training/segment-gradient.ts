@@ -178,7 +178,7 @@ export class SegmentGradient {
     const yEnd = this.yEnd;
     const res = odeGradient(
       {
-        // Bound: odeGradient copies the model's own properties, which a class's methods are not.
+        // Bound: the field's methods are copied onto this new model object and must keep their `this`.
         f: f.f.bind(f),
         vjp: f.vjp.bind(f),
         ...(f.jac ? { jac: f.jac.bind(f) } : {}),

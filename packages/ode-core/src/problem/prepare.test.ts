@@ -99,3 +99,42 @@ describe('prepareSolve', () => {
     expect(y0[0]).toBe(1);
   });
 });
+
+describe('parametric problems', () => {
+  it('a problem written as a class keeps its `this` (f and jac are called on the instance)', () => {
+    class Decay {
+      readonly y0 = [1];
+      readonly p = [0.5];
+      readonly tspan = [0, 2] as const;
+      private readonly scale = 1;
+      f(_t: number, y: Float64Array, p: Float64Array, d: Float64Array): void {
+        d[0] = -this.scale * p[0]! * y[0]!;
+      }
+      jac(_t: number, _y: Float64Array, p: Float64Array, J: Float64Array): void {
+        J[0] = -this.scale * p[0]!;
+      }
+    }
+    const prep = prepareSolve(new Decay());
+    const d = new Float64Array(1);
+    prep.f(0, Float64Array.of(2), d);
+    expect(d[0]).toBe(-1);
+    const J = new Float64Array(1);
+    prep.jac!(0, Float64Array.of(2), J);
+    expect(J[0]).toBe(-0.5);
+    expect(prep.stats.nfev).toBe(1);
+    expect(prep.stats.njev).toBe(1);
+  });
+
+  it('names the source of a non-finite tstop, and merges problem and option tstops', () => {
+    const problem = { f: () => {}, y0: [1], tspan: [0, 10] as const, tstops: [2, Number.NaN] };
+    expect(() => prepareSolve(problem)).toThrow(/problem\.tstops\[1\] must be finite/);
+    expect(() => prepareSolve({ ...problem, tstops: [2] }, { tstops: [Number.POSITIVE_INFINITY] })).toThrow(
+      /options\.tstops\[0\] must be finite/,
+    );
+    const prep = prepareSolve({ ...problem, tstops: [5, 2] }, { tstops: [3, 5] });
+    expect(prep.recorder.nextStop(0)).toBe(2);
+    expect(prep.recorder.nextStop(2)).toBe(3);
+    expect(prep.recorder.nextStop(3)).toBe(5);
+    expect(prep.recorder.nextStop(5)).toBe(10);
+  });
+});

@@ -186,16 +186,20 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
 
   let tstops = new Float64Array(0);
   if (options.tstops !== undefined || problem.tstops !== undefined) {
-    const raw = new Float64Array([
-      ...(problem.tstops === undefined ? [] : toVector(problem.tstops, 'problem.tstops')),
-      ...(options.tstops === undefined ? [] : toVector(options.tstops, 'options.tstops')),
-    ]);
-    for (let i = 0; i < raw.length; i++) {
-      if (!Number.isFinite(raw[i]!))
-        throw new RangeError(`solve: options.tstops[${i}] must be finite, got ${raw[i]}`);
+    const raw: number[] = [];
+    for (const [name, given] of [
+      ['problem.tstops', problem.tstops],
+      ['options.tstops', options.tstops],
+    ] as const) {
+      if (given === undefined) continue;
+      const v = toVector(given, name);
+      for (let i = 0; i < v.length; i++) {
+        if (!Number.isFinite(v[i]!)) throw new RangeError(`solve: ${name}[${i}] must be finite, got ${v[i]}`);
+        raw.push(v[i]!);
+      }
     }
     // Stops outside the open span are irrelevant (e.g. the kinks of a control grid longer than tspan).
-    const inside = Array.from(raw).filter((s) => direction * (s - t0) > 0 && direction * (t1 - s) > 0);
+    const inside = raw.filter((s) => direction * (s - t0) > 0 && direction * (t1 - s) > 0);
     inside.sort((a, b) => direction * (a - b));
     // Stops closer than a loop can step (reachesStop's 100 ulps) to the one before, to t0 or to t1
     // are the same time to every solver: keeping both would leave a step too short to take.
@@ -228,10 +232,12 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
 
   const stats: SolverStats = { nfev: 0, njev: 0, nlu: 0, nsteps: 0, naccept: 0, nreject: 0 };
   // p is bound here, once: every loop calls f(t, y, dydt) and jac(t, y, J) whatever the problem.
+  // The functions stay bound to the problem, so a model written as a class keeps its `this`.
   let f: RhsFunction;
   let jac: JacobianFunction | undefined;
   if (isParametric(problem)) {
-    const { f: pf, jac: pj } = problem;
+    const pf = problem.f.bind(problem);
+    const pj = problem.jac?.bind(problem);
     f = (t, y, dydt) => {
       stats.nfev++;
       pf(t, y, p, dydt);
@@ -243,7 +249,8 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
       };
     }
   } else {
-    const { f: uf, jac: uj } = problem;
+    const uf = problem.f.bind(problem);
+    const uj = problem.jac?.bind(problem);
     f = (t, y, dydt) => {
       stats.nfev++;
       uf(t, y, dydt);

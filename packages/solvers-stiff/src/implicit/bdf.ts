@@ -127,7 +127,9 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   if (prep.h0 !== undefined) {
     hAbs = Math.min(prep.h0, prep.hmax);
   } else {
-    hAbs = initialStepSize(f, t, prep.y0, fv, 1, rtol, atol, dir, prep.hmax, { y1: yNew, f1: dy });
+    // Bounded by the rest of the span too: the estimate's trial step evaluates f there.
+    const hTrial = Math.min(prep.hmax, Math.abs(t1 - t));
+    hAbs = initialStepSize(f, t, prep.y0, fv, 1, rtol, atol, dir, hTrial, { y1: yNew, f1: dy });
   }
   for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
   log?.start(t, hAbs * dir, prep.y0);
@@ -505,5 +507,3 @@ function evaluateBdf(
     for (let i = 0; i < n; i++) out[i]! += D[o + i]! * p;
   }
 }
-
-export { bdfReverse } from './bdf-reverse';

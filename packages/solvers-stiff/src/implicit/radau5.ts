@@ -9,8 +9,6 @@ import {
 import { setupNewtonAlgebra } from '../jacobian/setup';
 import * as tableau from './radau5-tableau';
 
-export { radau5Reverse } from './radau5-reverse';
-
 // Module-local copies: bundlers may turn imported bindings into property getters in hot loops.
 const {
   ALPH,
@@ -146,8 +144,6 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   }
 
   let first = true;
-  // Accepted steps since the start of the solve (naccpt restarts at every tstop).
-  let naccptTotal = 0;
   let reject = false;
   let needJac = true;
   let needLU = true;
@@ -203,7 +199,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
     // the step the controller had reached let the contraction estimate of the first two iterates
     // accept an unconverged iterate (on an enzyme model at rtol 1e-8: 232 tolerance units of error
     // against 0.1), and the root is the same whatever the start.
-    if (naccptTotal === 0) {
+    if (stats.naccept === 0) {
       z1.fill(0);
       z2.fill(0);
       z3.fill(0);
@@ -352,7 +348,6 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
     if (err < 1) {
       first = false;
       naccpt++;
-      naccptTotal++;
       if (predictive) {
         if (naccpt > 1) {
           let facgus = ((hacc / h) * ((err * err) / erracc) ** 0.25) / SAFE;

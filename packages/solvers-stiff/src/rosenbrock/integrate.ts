@@ -4,13 +4,13 @@ import {
   isFiniteVector,
   PIController,
   type PreparedSolve,
+  reachesStop,
   runIntegrator,
   type Solution,
   type StepOutcome,
   scaledErrorNorm,
 } from '@kinetica/ode-core';
 import { setupNewtonAlgebra } from '../jacobian/setup';
-import { reachesStop } from '@kinetica/ode-core';
 import type { JacobianEvaluator } from '../jacobian/jacobian';
 import { timeDerivative } from '../jacobian/time-derivative';
 import type { LinearSolver } from '../linalg/linear-solver';

@@ -69,22 +69,21 @@ export function simulateSbml(
   const times = Array.from({ length: s.steps + 1 }, (_, k) => s.start + (k * s.duration) / s.steps);
   const header = ['time', ...s.variables];
   const row = (t: number, y: Float64Array): number[] => [t, ...readers.map((read) => read(t, y))];
+  const factor = options.toleranceFactor ?? 1e-4;
+  const rtol = options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12));
+  const atol = options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15));
+  const solve = options.solve ?? stiffSolve;
   if (ode.events.length > 0) {
-    const factor = options.toleranceFactor ?? 1e-4;
     return simulateWithEvents(ode, times, row, header, {
-      solve: options.solve ?? stiffSolve,
+      solve,
       method: options.method ?? 'bdf',
-      rtol: options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12)),
-      atol: options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15)),
+      rtol,
+      atol,
     });
   }
   if (ode.stateNames.length === 0) {
     return { status: 'success', message: '', header, rows: times.map((t) => row(t, ode.y0)) };
   }
-  const factor = options.toleranceFactor ?? 1e-4;
-  const rtol = options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12));
-  const atol = options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15));
-  const solve = options.solve ?? stiffSolve;
   const sol = solve(
     { f: ode.f, y0: ode.y0, tspan: [s.start, s.start + s.duration] },
     { method: options.method ?? 'bdf', rtol, atol, saveAt: times },
@@ -206,7 +205,7 @@ function simulateWithEvents(
     events.forEach((e, k) => {
       if (e.parts.length === 0)
         specs.push({
-          g: (tt, yy) => e.g(tt, yy),
+          g: e.g,
           direction: state[k] ? -1 : 1,
           terminal: true,
           name: `${k}`,
