@@ -1,4 +1,5 @@
-import type { MathNode } from './math-tree';
+import { SbmlUnsupportedError } from './errors';
+import { type MathNode, resolveArgument } from './math-tree';
 
 /** A compiled expression: reads symbol values from the value vector `v`. */
 export type Evaluator = (v: Float64Array) => number;
@@ -10,6 +11,11 @@ export interface CompileContext {
   timeSlot: number;
   functions: ReadonlyMap<string, { params: string[]; body: MathNode }>;
   where: string;
+  /**
+   * The evaluator of rateOf(`name`) for a model symbol `name` (see `ode-model.ts`); absent where no
+   * rates are available, and then a rateOf is refused.
+   */
+  rateOf?(name: string): Evaluator;
 }
 
 /**
@@ -20,6 +26,7 @@ export function compileMath(
   node: MathNode,
   ctx: CompileContext,
   bound: ReadonlyMap<string, Evaluator> = new Map(),
+  boundNodes: ReadonlyMap<string, MathNode | undefined> = new Map(),
 ): Evaluator {
   switch (node.type) {
     case 'number': {
@@ -45,13 +52,34 @@ export function compileMath(
         );
       }
       // Function bodies see only their own arguments (SBML), bound to the caller's compiled arguments.
-      const args = new Map(fn.params.map((p, k) => [p, compileMath(node.args[k]!, ctx, bound)] as const));
-      return compileMath(fn.body, { ...ctx, where: `${ctx.where} → ${node.name}` }, args);
+      const args = new Map(
+        fn.params.map((p, k) => [p, compileMath(node.args[k]!, ctx, bound, boundNodes)] as const),
+      );
+      // The argument expressions as the caller wrote them, for a rateOf of a parameter.
+      const nodes = new Map(fn.params.map((p, k) => [p, resolveArgument(node.args[k], boundNodes)] as const));
+      return compileMath(fn.body, { ...ctx, where: `${ctx.where} → ${node.name}` }, args, nodes);
+    }
+    case 'rateOf': {
+      const target = resolveArgument(node.arg, boundNodes);
+      if (target?.type !== 'symbol') {
+        const what =
+          node.arg.type === 'symbol'
+            ? `rateOf(${node.arg.name}) of the function argument ${node.arg.name}, which is an expression`
+            : 'rateOf of an expression';
+        throw new SbmlUnsupportedError(
+          'csymbol',
+          `${what} in ${ctx.where}: only the rate of a model symbol is computed`,
+        );
+      }
+      if (!ctx.rateOf) throw new SbmlUnsupportedError('csymbol', `rateOf is not available in ${ctx.where}`);
+      return ctx.rateOf(target.name);
     }
     case 'piecewise': {
-      const values = node.pieces.map(([value]) => compileMath(value, ctx, bound));
-      const conds = node.pieces.map(([, cond]) => compileMath(cond, ctx, bound));
-      const otherwise = node.otherwise ? compileMath(node.otherwise, ctx, bound) : () => Number.NaN;
+      const values = node.pieces.map(([value]) => compileMath(value, ctx, bound, boundNodes));
+      const conds = node.pieces.map(([, cond]) => compileMath(cond, ctx, bound, boundNodes));
+      const otherwise = node.otherwise
+        ? compileMath(node.otherwise, ctx, bound, boundNodes)
+        : () => Number.NaN;
       const n = values.length;
       return (v) => {
         for (let k = 0; k < n; k++) if (conds[k]!(v)) return values[k]!(v);
@@ -61,7 +89,7 @@ export function compileMath(
     case 'lambda':
       throw new TypeError(`${ctx.where}: a lambda can only appear in a function definition`);
     case 'apply':
-      return compileApply(node, ctx, bound);
+      return compileApply(node, ctx, bound, boundNodes);
   }
 }
 
@@ -69,8 +97,10 @@ function compileApply(
   node: Extract<MathNode, { type: 'apply' }>,
   ctx: CompileContext,
   bound: ReadonlyMap<string, Evaluator>,
+  boundNodes: ReadonlyMap<string, MathNode | undefined>,
 ): Evaluator {
-  const a = node.args.map((x) => compileMath(x, ctx, bound));
+  const sub = (x: MathNode): Evaluator => compileMath(x, ctx, bound, boundNodes);
+  const a = node.args.map(sub);
   const [x, y] = a as [Evaluator, Evaluator];
   const n = a.length;
   const unary =
@@ -99,7 +129,7 @@ function compileApply(
     case 'power':
       return (v) => Math.pow(x(v), y(v));
     case 'root': {
-      const deg = node.degree ? compileMath(node.degree, ctx, bound) : () => 2;
+      const deg = node.degree ? sub(node.degree) : () => 2;
       return (v) => {
         const d = deg(v);
         const b = x(v);
@@ -115,7 +145,7 @@ function compileApply(
     case 'ln':
       return unary(Math.log);
     case 'log': {
-      const base = node.logbase ? compileMath(node.logbase, ctx, bound) : () => 10;
+      const base = node.logbase ? sub(node.logbase) : () => 10;
       return (v) => Math.log(x(v)) / Math.log(base(v));
     }
     case 'floor':

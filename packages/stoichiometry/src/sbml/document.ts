@@ -82,9 +82,10 @@ const REFUSED_LISTS: Record<string, string> = {
 };
 
 /**
- * Read an SBML Level 2 or 3 core document. The `delay`/`rateOf` csymbols, algebraic rules, fast reactions,
- * constraints, stoichiometryMath and SBML packages raise `SbmlUnsupportedError` naming the element;
- * malformed documents raise TypeError.
+ * Read an SBML Level 2 or 3 core document. The `delay` csymbol, algebraic rules, fast reactions,
+ * constraints, stoichiometryMath and SBML packages raise `SbmlUnsupportedError` naming the element
+ * (the `rateOf` csymbol is read; `compileSbml` refuses the uses it does not compute); malformed
+ * documents raise TypeError.
  */
 export function readSbml(text: string): SbmlModel {
   const root = parseXml(text, 'SBML');

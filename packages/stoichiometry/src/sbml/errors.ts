@@ -1,6 +1,7 @@
 /**
- * A construct that this importer deliberately does not simulate (delay/rateOf csymbols, algebraic rules,
- * packages, …). `element` names the SBML or MathML element, so a refusal is explicit and checkable.
+ * A construct that this importer deliberately does not simulate (the delay csymbol, rateOf uses it
+ * does not compute, algebraic rules, packages, …). `element` names the SBML or MathML element, so a
+ * refusal is explicit and checkable.
  */
 export class SbmlUnsupportedError extends Error {
   override readonly name = 'SbmlUnsupportedError';

@@ -9,7 +9,23 @@ export type MathNode =
   | { type: 'apply'; op: string; args: MathNode[]; degree?: MathNode; logbase?: MathNode }
   | { type: 'call'; name: string; args: MathNode[] }
   | { type: 'piecewise'; pieces: Array<[value: MathNode, condition: MathNode]>; otherwise?: MathNode }
-  | { type: 'lambda'; params: string[]; body: MathNode };
+  | { type: 'lambda'; params: string[]; body: MathNode }
+  /** The csymbol rateOf (SBML L3V2): the rate of change of the symbol `arg` (a `symbol` node as read). */
+  | { type: 'rateOf'; arg: MathNode };
+
+/** The definitionURL of the SBML L3V2 csymbol rateOf. */
+export const RATE_OF_URL = 'http://www.sbml.org/sbml/symbols/rateOf';
+
+/**
+ * The dependency name that stands for rateOf(`symbol`) in `freeSymbols` and in compile orders.
+ * Parentheses cannot occur in an SBML id, so it never collides with a model symbol.
+ */
+export const rateOfKey = (symbol: string): string => `rateOf(${symbol})`;
+
+/** The symbol of a dependency name made by `rateOfKey`, or undefined for any other name. */
+export function rateOfTarget(key: string): string | undefined {
+  return key.startsWith('rateOf(') && key.endsWith(')') ? key.slice(7, -1) : undefined;
+}
 
 /** SBML Level 3 value of Avogadro's constant (csymbol avogadro). */
 const AVOGADRO = 6.02214179e23;
@@ -142,6 +158,19 @@ function readApply(el: XmlElement, where: string): MathNode {
   }
   if (head.name === 'csymbol') {
     const url = head.attributes.definitionURL ?? '';
+    if (url.trim() === RATE_OF_URL) {
+      // The csymbol's own text is a free label (case 01321 names it like a parameter): ignored.
+      if (rest.length !== 1) throw new TypeError(`${where}: rateOf takes one argument, got ${rest.length}`);
+      const arg = readNode(rest[0]!, where);
+      if (arg.type !== 'symbol') {
+        throw new SbmlUnsupportedError(
+          'csymbol',
+          `rateOf of an expression (a <${rest[0]!.name}>, not a <ci>) in ${where}: only the rate of a ` +
+            'model symbol is computed (and SBML L3V2 validation rule 10223 requires a <ci>)',
+        );
+      }
+      return { type: 'rateOf', arg };
+    }
     const what = url.slice(url.lastIndexOf('/') + 1) || head.text.trim();
     throw new SbmlUnsupportedError('csymbol', `the ${what} function is not supported (${where})`);
   }
@@ -199,12 +228,16 @@ function readNumber(el: XmlElement, where: string): number {
   }
 }
 
-/** Free symbols of an expression (function calls expand through `functions`; lambda parameters are bound). */
+/**
+ * Free symbols of an expression (function calls expand through `functions`; lambda parameters are
+ * bound). A rateOf(x) adds the name `rateOfKey(x)`, not x: what a rate depends on is the model's
+ * business. A rateOf of a function parameter stands for the rate of the symbol passed as argument.
+ */
 export function freeSymbols(
   node: MathNode,
   functions: ReadonlyMap<string, { params: string[]; body: MathNode }>,
   out: Set<string> = new Set(),
-  bound: ReadonlySet<string> = new Set(),
+  bound: ReadonlyMap<string, MathNode | undefined> = new Map(),
   depth = 0,
 ): Set<string> {
   if (depth > 64) throw new RangeError('function definitions nest more than 64 deep (recursive?)');
@@ -212,6 +245,11 @@ export function freeSymbols(
     case 'symbol':
       if (!bound.has(node.name)) out.add(node.name);
       break;
+    case 'rateOf': {
+      const target = resolveArgument(node.arg, bound);
+      if (target?.type === 'symbol') out.add(rateOfKey(target.name));
+      break;
+    }
     case 'apply':
       for (const a of node.args) freeSymbols(a, functions, out, bound, depth);
       if (node.degree) freeSymbols(node.degree, functions, out, bound, depth);
@@ -220,7 +258,10 @@ export function freeSymbols(
     case 'call': {
       for (const a of node.args) freeSymbols(a, functions, out, bound, depth);
       const fn = functions.get(node.name);
-      if (fn) freeSymbols(fn.body, functions, out, new Set(fn.params), depth + 1);
+      if (fn) {
+        const args = new Map(fn.params.map((p, k) => [p, resolveArgument(node.args[k], bound)] as const));
+        freeSymbols(fn.body, functions, out, args, depth + 1);
+      }
       break;
     }
     case 'piecewise':
@@ -230,11 +271,26 @@ export function freeSymbols(
       }
       if (node.otherwise) freeSymbols(node.otherwise, functions, out, bound, depth);
       break;
-    case 'lambda':
-      freeSymbols(node.body, functions, out, new Set([...bound, ...node.params]), depth);
+    case 'lambda': {
+      const inner = new Map(bound);
+      for (const p of node.params) inner.set(p, undefined);
+      freeSymbols(node.body, functions, out, inner, depth);
       break;
+    }
     default:
       break;
   }
   return out;
+}
+
+/**
+ * What an expression inside a function body stands for in the caller: a bound parameter becomes the
+ * caller's argument expression (undefined for a lambda parameter without one), anything else itself.
+ */
+export function resolveArgument(
+  node: MathNode | undefined,
+  bound: ReadonlyMap<string, MathNode | undefined>,
+): MathNode | undefined {
+  if (node?.type === 'symbol' && bound.has(node.name)) return bound.get(node.name);
+  return node;
 }

@@ -90,4 +90,19 @@ describe('MathML', () => {
     expect(() => evaluate(ci('process.exit(1)'))).toThrow(/unknown symbol process.exit\(1\)/);
     expect(() => evaluate(apply('divide', cn(1)))).toThrow(/<divide> takes 2..2 arguments, got 1/);
   });
+
+  it('reads rateOf as a node of its own, compiled only where the model provides rates', () => {
+    const csym =
+      '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf">y</csymbol>';
+    const read = (content: string): MathNode => readMath(parseXml(`<math>${content}</math>`, 'test'), 'test');
+    expect(read(`<apply>${csym}${ci('x')}</apply>`)).toEqual({
+      type: 'rateOf',
+      arg: { type: 'symbol', name: 'x' },
+    });
+    expect(() => read(`<apply>${csym}${ci('x')}${ci('y')}</apply>`)).toThrow(
+      /rateOf takes one argument, got 2/,
+    );
+    expect(() => read(`<apply>${csym}${cn(1)}</apply>`)).toThrow(SbmlUnsupportedError);
+    expect(() => evaluate(`<apply>${csym}${ci('x')}</apply>`)).toThrow(/rateOf is not available in test/);
+  });
 });

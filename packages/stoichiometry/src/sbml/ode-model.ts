@@ -2,7 +2,7 @@ import type { RhsFunction } from '@kinetica/ode-core';
 import { compileMath, type CompileContext, type Evaluator } from './compile-math';
 import type { SbmlModel } from './document';
 import { SbmlUnsupportedError } from './errors';
-import { freeSymbols, type MathNode } from './math-tree';
+import { freeSymbols, type MathNode, rateOfKey, rateOfTarget } from './math-tree';
 
 /** How a reported species value is expressed. */
 export type QuantityKind = 'amount' | 'concentration' | 'value';
@@ -88,6 +88,29 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     for (const p of r.kineticLaw?.localParameters ?? []) m.set(p.id, nSlots++);
     return m;
   });
+  const assignmentRules = new Map(
+    model.rules.filter((r) => r.type === 'assignment').map((r) => [r.variable, r]),
+  );
+  const rateRules = new Map(model.rules.filter((r) => r.type === 'rate').map((r) => [r.variable, r]));
+  const speciesById = new Map(model.species.map((s) => [s.id, s]));
+
+  // Rates: every rate rule's value, and rateOf(x) for each x that some math asks for, get a slot,
+  // filled in dependency order with the other derived values (so rateOf reads a value computed in
+  // the same evaluation; no differences, no evaluation of code). rateOf of a species in
+  // concentration also needs the rate of its compartment.
+  const rateTargets = new Set(rateRules.keys());
+  for (const { node, locals } of modelMaths(model)) {
+    for (const name of freeSymbols(node, model.functions)) {
+      const x = rateOfTarget(name);
+      if (x !== undefined && !locals?.has(x)) rateTargets.add(x);
+    }
+  }
+  for (const x of [...rateTargets]) {
+    const sp = speciesById.get(x);
+    if (sp && !sp.hasOnlySubstanceUnits && !rateRules.has(x) && !assignmentRules.has(sp.compartment))
+      rateTargets.add(sp.compartment);
+  }
+  const rateOfSlot = new Map([...rateTargets].map((x) => [x, nSlots++]));
   const v = new Float64Array(nSlots);
 
   const context = (where: string, locals?: Map<string, number>): CompileContext => ({
@@ -101,19 +124,26 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     timeSlot,
     functions: model.functions,
     where,
+    rateOf(name) {
+      // Local parameters are constants (case 01459).
+      if (locals?.has(name)) return () => 0;
+      const s = rateOfSlot.get(name);
+      if (s === undefined) throw new TypeError(`SBML: ${where}: no slot for rateOf(${name}) (internal)`);
+      return (x) => x[s]!;
+    },
   });
   const compile = (node: MathNode, where: string, locals?: Map<string, number>): Evaluator =>
     compileMath(node, context(where, locals), new Map());
   const deps = (node: MathNode, locals?: Map<string, number>): Set<string> => {
     const s = freeSymbols(node, model.functions);
-    if (locals) for (const k of locals.keys()) s.delete(k);
+    if (locals) {
+      for (const k of locals.keys()) {
+        s.delete(k);
+        s.delete(rateOfKey(k));
+      }
+    }
     return s;
   };
-
-  const assignmentRules = new Map(
-    model.rules.filter((r) => r.type === 'assignment').map((r) => [r.variable, r]),
-  );
-  const rateRules = new Map(model.rules.filter((r) => r.type === 'rate').map((r) => [r.variable, r]));
   for (const r of model.rules) {
     if (!slots.has(r.variable))
       throw new TypeError(`SBML: a rule targets the undefined symbol "${r.variable}"`);
@@ -127,8 +157,8 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   }
 
   // --- State layout -------------------------------------------------------------------------
-  const speciesById = new Map(model.species.map((s) => [s.id, s]));
-  type State = { name: string; slot: number; rate?: Evaluator; amountOf?: string };
+  /** A state component; `rateSlot` holds the value of its rate rule (amounts: reactions only). */
+  type State = { name: string; slot: number; rateSlot?: number; amountOf?: string };
   const states: State[] = [];
   const amountStates = new Set<string>();
   for (const s of model.species) {
@@ -141,12 +171,50 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   }
   for (const r of model.rules) {
     if (r.type !== 'rate') continue;
-    states.push({
-      name: r.variable,
-      slot: slots.get(r.variable)!,
-      rate: compile(r.math, `rateRule ${r.variable}`),
-    });
+    states.push({ name: r.variable, slot: slots.get(r.variable)!, rateSlot: rateOfSlot.get(r.variable)! });
   }
+
+  // --- Reactions -------------------------------------------------------------------------------
+  /** A species' share of a reaction: d(amount)/dt += stoich · rate · cf; `deps` names what it reads. */
+  type Term = { rateSlot: number; stoich: Evaluator; cf: Evaluator; state: number; deps: string[] };
+  const conversion = (s: string): { cf: Evaluator; deps: string[] } => {
+    const cf = speciesById.get(s)?.conversionFactor ?? model.conversionFactor;
+    if (!cf) return { cf: () => 1, deps: [] };
+    const slot = slots.get(cf);
+    if (slot === undefined) throw new TypeError(`SBML: conversionFactor "${cf}" is undefined`);
+    return { cf: (x) => x[slot]!, deps: [cf] };
+  };
+  const stateIndexOfAmount = new Map(states.map((s, k) => [s.amountOf ?? '', k]));
+  const reactionTerms: Term[][] = [];
+  const speciesTerms = new Map<string, Term[]>();
+  model.reactions.forEach((r, j) => {
+    const terms: Term[] = [];
+    const addTerms = (refs: typeof r.reactants, sign: number): void => {
+      for (const sr of refs) {
+        const sp = speciesById.get(sr.species);
+        if (!sp)
+          throw new TypeError(`SBML: reaction ${r.id} refers to the undefined species "${sr.species}"`);
+        const state = stateIndexOfAmount.get(sr.species);
+        if (sp.boundaryCondition || sp.constant || state === undefined) continue;
+        let stoich: Evaluator;
+        if (sr.id) {
+          const slot = slots.get(sr.id)!;
+          stoich = (x) => sign * x[slot]!;
+        } else {
+          const c = sign * sr.stoichiometry;
+          stoich = () => c;
+        }
+        const { cf, deps: cfDeps } = conversion(sr.species);
+        const term = { rateSlot: rateSlots[j]!, stoich, cf, state, deps: [r.id, ...cfDeps] };
+        if (sr.id) term.deps.push(sr.id);
+        terms.push(term);
+        speciesTerms.set(sr.species, [...(speciesTerms.get(sr.species) ?? []), term]);
+      }
+    };
+    addTerms(r.reactants, -1);
+    addTerms(r.products, 1);
+    reactionTerms.push(terms);
+  });
 
   // --- Values derived from the state at every evaluation, in dependency order ---------------
   const derived: Derived[] = [];
@@ -176,6 +244,8 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     };
   });
   derived.push(...reactionDerived);
+  const rateDerived = [...rateOfSlot].map(([x, slot]) => rateItem(x, slot));
+  derived.push(...rateDerived);
   const orderedDerived = topologicalOrder(derived, 'assignment rules and rate laws');
   const runDerived = (): void => {
     for (const d of orderedDerived) v[d.slot] = d.run(v);
@@ -198,7 +268,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     }
     initial.push(declaredInitial(id, slot));
   }
-  initial.push(...reactionDerived);
+  initial.push(...reactionDerived, ...rateDerived);
   function declaredInitial(id: string, slot: number): Derived {
     const kind = kinds.get(id)!;
     const constant = (value: number | undefined): Derived => {
@@ -229,44 +299,60 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     }
     return constant(Number.NaN);
   }
+  /**
+   * The computation of rateOf(x) (SBML L3V2 §3.4.6): a rate rule's value; for a species changed by
+   * reactions the sum of its terms, d(amount)/dt, which for a species in concentration becomes
+   * d[x]/dt = (d(amount)/dt − [x]·dV/dt)/V; 0 for what only events change and for constants.
+   * What SBML forbids and this importer does not compute is refused by name: the rate of a symbol
+   * with an assignment rule (the rule's derivative; validation rule 10224), of a species in
+   * concentration whose compartment has one (10225), and of a reaction.
+   */
+  function rateItem(x: string, slot: number): Derived {
+    const provides = rateOfKey(x);
+    const refuse = (why: string): never => {
+      throw new SbmlUnsupportedError('csymbol', `rateOf(${x}): ${why}`);
+    };
+    const rule = rateRules.get(x);
+    if (rule) return { slot, provides, deps: deps(rule.math), run: compile(rule.math, `rateRule ${x}`) };
+    if (assignmentRules.has(x)) {
+      refuse(
+        `${x} is set by an assignment rule; its rate would be the time derivative of the rule, ` +
+          'which is not computed (SBML L3V2 validation rule 10224 forbids this use)',
+      );
+    }
+    if (!slots.has(x)) {
+      if (rateSlotOf.has(x)) refuse(`${x} is a reaction; the rate of change of its rate is not computed`);
+      throw new TypeError(`SBML: rateOf(${x}) refers to an undefined symbol`);
+    }
+    const sp = speciesById.get(x);
+    if (!sp) return { slot, provides, deps: new Set(), run: () => 0 };
+    const terms = speciesTerms.get(x) ?? [];
+    const n = terms.length;
+    const amountRate: Evaluator = (y) => {
+      let sum = 0;
+      for (let q = 0; q < n; q++) {
+        const term = terms[q]!;
+        sum += term.stoich(y) * y[term.rateSlot]! * term.cf(y);
+      }
+      return sum;
+    };
+    const needs = new Set(terms.flatMap((term) => term.deps));
+    if (sp.hasOnlySubstanceUnits) return { slot, provides, deps: needs, run: amountRate };
+    if (assignmentRules.has(sp.compartment)) {
+      refuse(
+        `${x} is a concentration in the compartment ${sp.compartment}, whose size is set by an ` +
+          'assignment rule; its rate would need the derivative of the rule, which is not computed ' +
+          '(SBML L3V2 validation rule 10225 forbids this use)',
+      );
+    }
+    const c = slots.get(sp.compartment)!;
+    const cRate = rateOfSlot.get(sp.compartment)!;
+    const own = slots.get(x)!;
+    for (const name of [x, sp.compartment, rateOfKey(sp.compartment)]) needs.add(name);
+    return { slot, provides, deps: needs, run: (y) => (amountRate(y) - y[own]! * y[cRate]!) / y[c]! };
+  }
   const t0Order = topologicalOrder(initial, 'initial values');
   const localValues = model.reactions.map((r) => r.kineticLaw?.localParameters ?? []);
-
-  // --- Reactions -------------------------------------------------------------------------------
-  type Term = { amountSlot: number; stoich: Evaluator; cf: Evaluator };
-  const conversion = (s: string): Evaluator => {
-    const cf = speciesById.get(s)?.conversionFactor ?? model.conversionFactor;
-    if (!cf) return () => 1;
-    const slot = slots.get(cf);
-    if (slot === undefined) throw new TypeError(`SBML: conversionFactor "${cf}" is undefined`);
-    return (x) => x[slot]!;
-  };
-  const stateIndexOfAmount = new Map(states.map((s, k) => [s.amountOf ?? '', k]));
-  const reactionTerms: Array<Array<Term & { state: number }>> = [];
-  model.reactions.forEach((r) => {
-    const terms: Array<Term & { state: number }> = [];
-    const addTerms = (refs: typeof r.reactants, sign: number): void => {
-      for (const sr of refs) {
-        const sp = speciesById.get(sr.species);
-        if (!sp)
-          throw new TypeError(`SBML: reaction ${r.id} refers to the undefined species "${sr.species}"`);
-        const state = stateIndexOfAmount.get(sr.species);
-        if (sp.boundaryCondition || sp.constant || state === undefined) continue;
-        let stoich: Evaluator;
-        if (sr.id) {
-          const slot = slots.get(sr.id)!;
-          stoich = (x) => sign * x[slot]!;
-        } else {
-          const c = sign * sr.stoichiometry;
-          stoich = () => c;
-        }
-        terms.push({ amountSlot: amountSlot.get(sr.species)!, stoich, cf: conversion(sr.species), state });
-      }
-    };
-    addTerms(r.reactants, -1);
-    addTerms(r.products, 1);
-    reactionTerms.push(terms);
-  });
 
   const nState = states.length;
   const loadState = (t: number, y: Float64Array): void => {
@@ -299,8 +385,8 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   const f: RhsFunction = (t, y, dydt) => {
     loadState(t, y);
     for (let k = 0; k < nState; k++) {
-      const rate = states[k]!.rate;
-      dydt[k] = rate ? rate(v) : 0;
+      const rs = states[k]!.rateSlot;
+      dydt[k] = rs === undefined ? 0 : v[rs]!;
     }
     for (let j = 0; j < nReactions; j++) {
       const terms = reactionTerms[j]!;
@@ -544,6 +630,8 @@ function substitute(node: MathNode, args: ReadonlyMap<string, MathNode>): MathNo
     }
     case 'call':
       return { ...node, args: node.args.map((a) => substitute(a, args)) };
+    case 'rateOf':
+      return { type: 'rateOf', arg: substitute(node.arg, args) };
     case 'piecewise': {
       const out: MathNode = {
         type: 'piecewise',
@@ -557,21 +645,56 @@ function substitute(node: MathNode, args: ReadonlyMap<string, MathNode>): MathNo
   }
 }
 
-/** Order computations so each runs after those it depends on; cycles are refused by name. */
+/**
+ * Every math of the model, with the local parameters that shadow model symbols in it (kinetic laws).
+ */
+function modelMaths(model: SbmlModel): Array<{ node: MathNode; locals?: ReadonlySet<string> }> {
+  const out: Array<{ node: MathNode; locals?: ReadonlySet<string> }> = [];
+  for (const r of model.rules) out.push({ node: r.math });
+  for (const ia of model.initialAssignments) out.push({ node: ia.math });
+  for (const r of model.reactions) {
+    if (r.kineticLaw)
+      out.push({ node: r.kineticLaw.math, locals: new Set(r.kineticLaw.localParameters.map((p) => p.id)) });
+  }
+  for (const e of model.events) {
+    out.push({ node: e.trigger.math });
+    if (e.delay) out.push({ node: e.delay });
+    if (e.priority) out.push({ node: e.priority });
+    for (const a of e.assignments) out.push({ node: a.math });
+  }
+  return out;
+}
+
+/**
+ * Order computations so each runs after those it depends on. Cycles are refused by name: one through
+ * a rate (a rateOf that depends on itself, an implicit equation) as unsupported, any other as invalid.
+ */
 function topologicalOrder(items: Derived[], what: string): Derived[] {
   const byName = new Map(items.map((d) => [d.provides, d]));
   const done = new Set<string>();
-  const visiting = new Set<string>();
+  const path: string[] = [];
   const out: Derived[] = [];
   const visit = (d: Derived): void => {
     if (done.has(d.provides)) return;
-    if (visiting.has(d.provides)) throw new TypeError(`SBML: ${what} form a cycle through "${d.provides}"`);
-    visiting.add(d.provides);
+    const at = path.indexOf(d.provides);
+    if (at >= 0) {
+      const cycle = [...path.slice(at), d.provides];
+      if (cycle.some((name) => rateOfTarget(name) !== undefined)) {
+        throw new SbmlUnsupportedError(
+          'csymbol',
+          `rateOf: the ${what} form a cycle ${cycle.join(' → ')} (a rate that depends on itself ` +
+            'defines it only implicitly; not solved)',
+        );
+      }
+      throw new TypeError(`SBML: ${what} form a cycle through "${d.provides}"`);
+    }
+    path.push(d.provides);
     for (const dep of d.deps) {
       const other = byName.get(dep);
-      if (other && other !== d) visit(other);
+      // Other self-references are not taken as cycles here (as before); a rate never reads itself.
+      if (other && (other !== d || rateOfTarget(d.provides) !== undefined)) visit(other);
     }
-    visiting.delete(d.provides);
+    path.pop();
     done.add(d.provides);
     out.push(d);
   };
