@@ -1,5 +1,5 @@
 import { SbmlUnsupportedError } from './errors';
-import { type MathNode, resolveArgument } from './math-tree';
+import { type MathNode, resolveArgument, substituteBound } from './math-tree';
 
 /** A compiled expression: reads symbol values from the value vector `v`. */
 export type Evaluator = (v: Float64Array) => number;
@@ -16,6 +16,23 @@ export interface CompileContext {
    * rates are available, and then a rateOf is refused.
    */
   rateOf?(name: string): Evaluator;
+  /**
+   * The evaluator of a delay csymbol (see `ode-model.ts`): given the compiled delayed expression and
+   * delay time, and both as expressions of model symbols (function parameters replaced by the
+   * caller's arguments) for the dependency analysis. Absent where no history exists: then a delay
+   * is refused.
+   */
+  delay?(use: DelayCompile): Evaluator;
+}
+
+/** What `CompileContext.delay` receives for delay(arg, delay). */
+export interface DelayCompile {
+  /** The delayed expression, compiled: evaluated on the value vector of the past time. */
+  arg: Evaluator;
+  /** The delay time, compiled: evaluated on the current value vector. */
+  delay: Evaluator;
+  argNode: MathNode;
+  delayNode: MathNode;
 }
 
 /**
@@ -55,8 +72,11 @@ export function compileMath(
       const args = new Map(
         fn.params.map((p, k) => [p, compileMath(node.args[k]!, ctx, bound, boundNodes)] as const),
       );
-      // The argument expressions as the caller wrote them, for a rateOf of a parameter.
-      const nodes = new Map(fn.params.map((p, k) => [p, resolveArgument(node.args[k], boundNodes)] as const));
+      // The argument expressions as the caller wrote them, in model symbols, for a rateOf of a
+      // parameter and for the dependencies of a delay.
+      const nodes = new Map(
+        fn.params.map((p, k) => [p, substituteBound(node.args[k]!, boundNodes)] as const),
+      );
       return compileMath(fn.body, { ...ctx, where: `${ctx.where} → ${node.name}` }, args, nodes);
     }
     case 'rateOf': {
@@ -73,6 +93,15 @@ export function compileMath(
       }
       if (!ctx.rateOf) throw new SbmlUnsupportedError('csymbol', `rateOf is not available in ${ctx.where}`);
       return ctx.rateOf(target.name);
+    }
+    case 'delay': {
+      if (!ctx.delay) throw new SbmlUnsupportedError('csymbol', `delay is not available in ${ctx.where}`);
+      return ctx.delay({
+        arg: compileMath(node.arg, ctx, bound, boundNodes),
+        delay: compileMath(node.delay, ctx, bound, boundNodes),
+        argNode: substituteBound(node.arg, boundNodes),
+        delayNode: substituteBound(node.delay, boundNodes),
+      });
     }
     case 'piecewise': {
       const values = node.pieces.map(([value]) => compileMath(value, ctx, bound, boundNodes));

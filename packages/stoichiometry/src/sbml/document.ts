@@ -82,9 +82,9 @@ const REFUSED_LISTS: Record<string, string> = {
 };
 
 /**
- * Read an SBML Level 2 or 3 core document. The `delay` csymbol, algebraic rules, fast reactions,
- * constraints, stoichiometryMath and SBML packages raise `SbmlUnsupportedError` naming the element
- * (the `rateOf` csymbol is read; `compileSbml` refuses the uses it does not compute); malformed
+ * Read an SBML Level 2 or 3 core document. Algebraic rules, fast reactions, constraints,
+ * stoichiometryMath and SBML packages raise `SbmlUnsupportedError` naming the element (the `rateOf`
+ * and `delay` csymbols are read; `compileSbml` refuses the uses it does not compute); malformed
  * documents raise TypeError.
  */
 export function readSbml(text: string): SbmlModel {

@@ -11,10 +11,15 @@ export type MathNode =
   | { type: 'piecewise'; pieces: Array<[value: MathNode, condition: MathNode]>; otherwise?: MathNode }
   | { type: 'lambda'; params: string[]; body: MathNode }
   /** The csymbol rateOf (SBML L3V2): the rate of change of the symbol `arg` (a `symbol` node as read). */
-  | { type: 'rateOf'; arg: MathNode };
+  | { type: 'rateOf'; arg: MathNode }
+  /** The csymbol delay (SBML L2, L3): the value of `arg` at time t − `delay` (`delay` read at t). */
+  | { type: 'delay'; arg: MathNode; delay: MathNode };
 
 /** The definitionURL of the SBML L3V2 csymbol rateOf. */
 export const RATE_OF_URL = 'http://www.sbml.org/sbml/symbols/rateOf';
+
+/** The definitionURL of the SBML csymbol delay. */
+export const DELAY_URL = 'http://www.sbml.org/sbml/symbols/delay';
 
 /**
  * The dependency name that stands for rateOf(`symbol`) in `freeSymbols` and in compile orders.
@@ -171,6 +176,11 @@ function readApply(el: XmlElement, where: string): MathNode {
       }
       return { type: 'rateOf', arg };
     }
+    if (url.trim() === DELAY_URL) {
+      // As with rateOf, the csymbol's text is a free label (case 01319 calls it "plus").
+      if (rest.length !== 2) throw new TypeError(`${where}: delay takes two arguments, got ${rest.length}`);
+      return { type: 'delay', arg: readNode(rest[0]!, where), delay: readNode(rest[1]!, where) };
+    }
     const what = url.slice(url.lastIndexOf('/') + 1) || head.text.trim();
     throw new SbmlUnsupportedError('csymbol', `the ${what} function is not supported (${where})`);
   }
@@ -232,6 +242,8 @@ function readNumber(el: XmlElement, where: string): number {
  * Free symbols of an expression (function calls expand through `functions`; lambda parameters are
  * bound). A rateOf(x) adds the name `rateOfKey(x)`, not x: what a rate depends on is the model's
  * business. A rateOf of a function parameter stands for the rate of the symbol passed as argument.
+ * The first argument of a delay is read at a past time: its symbols count unless `delayed` is false
+ * (see `currentSymbols`); the delay time is read now and always counts.
  */
 export function freeSymbols(
   node: MathNode,
@@ -239,8 +251,10 @@ export function freeSymbols(
   out: Set<string> = new Set(),
   bound: ReadonlyMap<string, MathNode | undefined> = new Map(),
   depth = 0,
+  delayed = true,
 ): Set<string> {
   if (depth > 64) throw new RangeError('function definitions nest more than 64 deep (recursive?)');
+  const sub = (n: MathNode, b = bound, d = depth): void => void freeSymbols(n, functions, out, b, d, delayed);
   switch (node.type) {
     case 'symbol':
       if (!bound.has(node.name)) out.add(node.name);
@@ -250,37 +264,174 @@ export function freeSymbols(
       if (target?.type === 'symbol') out.add(rateOfKey(target.name));
       break;
     }
+    case 'delay':
+      sub(node.delay);
+      if (delayed) sub(node.arg);
+      break;
     case 'apply':
-      for (const a of node.args) freeSymbols(a, functions, out, bound, depth);
-      if (node.degree) freeSymbols(node.degree, functions, out, bound, depth);
-      if (node.logbase) freeSymbols(node.logbase, functions, out, bound, depth);
+      for (const a of node.args) sub(a);
+      if (node.degree) sub(node.degree);
+      if (node.logbase) sub(node.logbase);
       break;
     case 'call': {
-      for (const a of node.args) freeSymbols(a, functions, out, bound, depth);
+      for (const a of node.args) sub(a);
       const fn = functions.get(node.name);
       if (fn) {
         const args = new Map(fn.params.map((p, k) => [p, resolveArgument(node.args[k], bound)] as const));
-        freeSymbols(fn.body, functions, out, args, depth + 1);
+        sub(fn.body, args, depth + 1);
       }
       break;
     }
     case 'piecewise':
       for (const [v, c] of node.pieces) {
-        freeSymbols(v, functions, out, bound, depth);
-        freeSymbols(c, functions, out, bound, depth);
+        sub(v);
+        sub(c);
       }
-      if (node.otherwise) freeSymbols(node.otherwise, functions, out, bound, depth);
+      if (node.otherwise) sub(node.otherwise);
       break;
     case 'lambda': {
       const inner = new Map(bound);
       for (const p of node.params) inner.set(p, undefined);
-      freeSymbols(node.body, functions, out, inner, depth);
+      sub(node.body, inner);
       break;
     }
     default:
       break;
   }
   return out;
+}
+
+/**
+ * The symbols an expression reads at the time it is evaluated: `freeSymbols` without the first
+ * arguments of delays, which are read from the past (what orders computations at one time).
+ */
+export function currentSymbols(
+  node: MathNode,
+  functions: ReadonlyMap<string, { params: string[]; body: MathNode }>,
+): Set<string> {
+  return freeSymbols(node, functions, new Set(), new Map(), 0, false);
+}
+
+/** Whether some node of an expression passes `test` (looking into the bodies of called functions). */
+export function someNode(
+  node: MathNode,
+  functions: ReadonlyMap<string, { params: string[]; body: MathNode }>,
+  test: (node: MathNode) => boolean,
+  depth = 0,
+): boolean {
+  if (depth > 64) throw new RangeError('function definitions nest more than 64 deep (recursive?)');
+  if (test(node)) return true;
+  const sub = (n: MathNode): boolean => someNode(n, functions, test, depth);
+  switch (node.type) {
+    case 'apply':
+      return (
+        node.args.some(sub) ||
+        (node.degree !== undefined && sub(node.degree)) ||
+        (node.logbase !== undefined && sub(node.logbase))
+      );
+    case 'call': {
+      const fn = functions.get(node.name);
+      return node.args.some(sub) || (fn !== undefined && someNode(fn.body, functions, test, depth + 1));
+    }
+    case 'piecewise':
+      return (
+        node.pieces.some(([v, c]) => sub(v) || sub(c)) ||
+        (node.otherwise !== undefined && sub(node.otherwise))
+      );
+    case 'lambda':
+      return sub(node.body);
+    case 'rateOf':
+      return sub(node.arg);
+    case 'delay':
+      return sub(node.arg) || sub(node.delay);
+    default:
+      return false;
+  }
+}
+
+/** Whether an expression reads the time csymbol or a delay (directly or through function calls). */
+export function readsTime(
+  node: MathNode,
+  functions: ReadonlyMap<string, { params: string[]; body: MathNode }>,
+): boolean {
+  return someNode(node, functions, (n) => n.type === 'time' || n.type === 'delay');
+}
+
+/**
+ * `node` with the bound symbols replaced by what they stand for (function parameters by the caller's
+ * argument expressions; a parameter bound to undefined stays a symbol).
+ */
+export function substituteBound(node: MathNode, bound: ReadonlyMap<string, MathNode | undefined>): MathNode {
+  if (bound.size === 0) return node;
+  const sub = (n: MathNode): MathNode => substituteBound(n, bound);
+  switch (node.type) {
+    case 'symbol':
+      return bound.get(node.name) ?? node;
+    case 'apply': {
+      const out: MathNode = { ...node, args: node.args.map(sub) };
+      if (node.degree) out.degree = sub(node.degree);
+      if (node.logbase) out.logbase = sub(node.logbase);
+      return out;
+    }
+    case 'call':
+      return { ...node, args: node.args.map(sub) };
+    case 'rateOf':
+      return { type: 'rateOf', arg: sub(node.arg) };
+    case 'delay':
+      return { type: 'delay', arg: sub(node.arg), delay: sub(node.delay) };
+    case 'piecewise': {
+      const out: MathNode = { type: 'piecewise', pieces: node.pieces.map(([v, c]) => [sub(v), sub(c)]) };
+      if (node.otherwise) out.otherwise = sub(node.otherwise);
+      return out;
+    }
+    default:
+      return node;
+  }
+}
+
+const INFIX: Record<string, string> = {
+  plus: ' + ',
+  minus: ' - ',
+  times: '·',
+  divide: '/',
+  power: '^',
+  eq: ' == ',
+  neq: ' != ',
+  gt: ' > ',
+  lt: ' < ',
+  geq: ' >= ',
+  leq: ' <= ',
+  and: ' and ',
+  or: ' or ',
+};
+
+/** A one-line text of an expression for messages (fully parenthesised infix; not meant to be parsed). */
+export function formatMath(node: MathNode): string {
+  switch (node.type) {
+    case 'number':
+      return `${node.value}`;
+    case 'symbol':
+      return node.name;
+    case 'time':
+      return 'time';
+    case 'rateOf':
+      return `rateOf(${formatMath(node.arg)})`;
+    case 'delay':
+      return `delay(${formatMath(node.arg)}, ${formatMath(node.delay)})`;
+    case 'call':
+      return `${node.name}(${node.args.map(formatMath).join(', ')})`;
+    case 'apply': {
+      const args = node.args.map(formatMath);
+      const infix = INFIX[node.op];
+      if (infix && args.length >= 2) return `(${args.join(infix)})`;
+      if (node.op === 'minus' && args.length === 1) return `-${args[0]}`;
+      return `${node.op}(${args.join(', ')})`;
+    }
+    case 'piecewise':
+      return 'piecewise(…)';
+    case 'lambda':
+      return `lambda(${node.params.join(', ')})`;
+  }
 }
 
 /**

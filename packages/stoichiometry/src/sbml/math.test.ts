@@ -82,7 +82,7 @@ describe('MathML', () => {
     expect(evaluate(`<apply><ci> sq_plus </ci>${ci('y')}${cn(1)}</apply>`, [2, 3, -1], fns)).toBe(10);
   });
 
-  it('refuses delay and unknown elements by name, and treats symbol text as a name, never as code', () => {
+  it('refuses delay without a history (bare compileMath) and unknown elements by name, and treats symbol text as a name, never as code', () => {
     const delay = `<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay"> delay </csymbol>${ci('x')}${cn(1)}</apply>`;
     expect(() => evaluate(delay)).toThrow(SbmlUnsupportedError);
     expect(() => evaluate(delay)).toThrow(/delay/);

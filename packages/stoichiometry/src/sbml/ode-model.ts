@@ -1,8 +1,18 @@
 import type { RhsFunction } from '@kinetica/ode-core';
-import { compileMath, type CompileContext, type Evaluator } from './compile-math';
+import { compileMath, type CompileContext, type DelayCompile, type Evaluator } from './compile-math';
+import { DelayHistory, type DelayedRead } from './delay-history';
 import type { SbmlModel } from './document';
 import { SbmlUnsupportedError } from './errors';
-import { freeSymbols, type MathNode, rateOfKey, rateOfTarget } from './math-tree';
+import {
+  currentSymbols,
+  formatMath,
+  freeSymbols,
+  type MathNode,
+  rateOfKey,
+  rateOfTarget,
+  readsTime,
+  someNode,
+} from './math-tree';
 
 /** How a reported species value is expressed. */
 export type QuantityKind = 'amount' | 'concentration' | 'value';
@@ -24,6 +34,13 @@ export interface SbmlOde {
   reader(symbol: string, kind: QuantityKind): (t: number, y: Float64Array) => number;
   /** The model's events in document order (empty when it has none). */
   readonly events: readonly SbmlOdeEvent[];
+  /**
+   * Present when the model uses the delay csymbol: the simulated past that delays read. A simulation
+   * loop must `mark` the start of every piece it integrates (and the state after every event
+   * execution), `extend` it with the solver's dense output once integrated, and never integrate a
+   * piece longer than the smallest of `history.delays` (see `simulateSbml`).
+   */
+  readonly history?: DelayHistory;
 }
 
 /** A compiled SBML event. Every function reads the model at state (t, y) (assignment rules re-evaluated). */
@@ -56,7 +73,32 @@ export interface SbmlOdeEvent {
   apply(values: Float64Array, t: number, y: Float64Array): void;
 }
 
-type Derived = { slot: number; provides: string; deps: Set<string>; run: Evaluator };
+type Derived = {
+  slot: number;
+  provides: string;
+  deps: Set<string>;
+  run: Evaluator;
+  /** The delay csymbols in its math. */
+  delays?: DelayUse[];
+  /** Whether its math reads the time or a delay (initial values: whether they change before the start). */
+  timed?: boolean;
+};
+
+/** A delay csymbol compiled into some math. */
+interface DelayUse {
+  /** delay(x, d) as text, and where it is, for messages. */
+  text: string;
+  where: string;
+  /**
+   * Whether d is fixed for the whole run: it reads only numbers, local parameters and symbols that
+   * no rule or event changes (so its value after the initial values is its value throughout).
+   */
+  fixed: boolean;
+  /** d, on the value vector. */
+  time: Evaluator;
+  /** Compute now what reading x needs (refusals surface at compile time). */
+  link(): void;
+}
 
 /** Compile an SBML model (see `readSbml`) into an ODE. */
 export function compileSbml(model: SbmlModel): SbmlOde {
@@ -131,11 +173,95 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       if (s === undefined) throw new TypeError(`SBML: ${where}: no slot for rateOf(${name}) (internal)`);
       return (x) => x[s]!;
     },
+    delay: (use) => compileDelay(use, where, locals),
   });
   const compile = (node: MathNode, where: string, locals?: Map<string, number>): Evaluator =>
     compileMath(node, context(where, locals), new Map());
+  /** `compile`, with the delay csymbols compiled into it. */
+  const compileWithDelays = (
+    node: MathNode,
+    where: string,
+    locals?: Map<string, number>,
+  ): { run: Evaluator; delays: DelayUse[] } => {
+    const from = delayUses.length;
+    const run = compile(node, where, locals);
+    return { run, delays: delayUses.slice(from) };
+  };
+  // Symbols a delay time may read and still be fixed for the run: no rule and no event changes them.
+  const eventTargets = new Set(model.events.flatMap((e) => e.assignments.map((a) => a.variable)));
+  const fixedSymbols = new Set(
+    [...slots.keys()].filter(
+      (id) =>
+        kinds.get(id) !== 'species' &&
+        !assignmentRules.has(id) &&
+        !rateRules.has(id) &&
+        !eventTargets.has(id),
+    ),
+  );
+  const delayUses: DelayUse[] = [];
+  /**
+   * delay(x, d): x read from the history at t − d (see `DelayHistory`). What x needs (the assignment
+   * rules, rates, … it reads, in dependency order) is found once, on first use or at `link`.
+   */
+  function compileDelay(use: DelayCompile, where: string, locals?: Map<string, number>): Evaluator {
+    if (!history) throw new TypeError(`SBML: ${where}: a delay csymbol was not seen (internal)`);
+    const h = history;
+    const names = currentSymbols(use.argNode, model.functions);
+    for (const k of locals?.keys() ?? []) {
+      names.delete(k);
+      names.delete(rateOfKey(k));
+    }
+    const text = formatMath({ type: 'delay', arg: use.argNode, delay: use.delayNode });
+    const fixed =
+      !readsTime(use.delayNode, model.functions) &&
+      [...freeSymbols(use.delayNode, model.functions)].every((s) => fixedSymbols.has(s) || locals?.has(s));
+    let now: Derived[] | undefined;
+    let atStart: Derived[] | undefined;
+    let before: Derived[] | undefined;
+    const need = (): Derived[] => (now ??= closure(names, orderedDerived));
+    const needAtStart = (): Derived[] => (atStart ??= closure(names, t0Order));
+    const needBefore = (): Derived[] => {
+      if (before) return before;
+      const items = closure(names, beforeStart());
+      for (const d of items) {
+        const x = rateOfTarget(d.provides);
+        if (x !== undefined && timedInitially().has(x)) {
+          throw new SbmlUnsupportedError(
+            'csymbol',
+            `${text} in ${where}: reads rateOf(${x}) before the start of the simulation, where the ` +
+              `initial value of ${x} changes with time; that rate (the time derivative of its initial ` +
+              'value) is not computed',
+          );
+        }
+      }
+      before = items;
+      return before;
+    };
+    const read: DelayedRead = {
+      arg: use.arg,
+      derive(w) {
+        for (const d of need()) w[d.slot] = d.run(w);
+      },
+      deriveInitial(w, isBefore) {
+        for (const d of isBefore ? needBefore() : needAtStart()) w[d.slot] = d.run(w);
+      },
+    };
+    delayUses.push({
+      text,
+      where,
+      fixed,
+      time: use.delay,
+      link() {
+        need();
+        needAtStart();
+        needBefore();
+      },
+    });
+    const dOf = use.delay;
+    return (x) => h.read(dOf(x), x, read, where);
+  }
   const deps = (node: MathNode, locals?: Map<string, number>): Set<string> => {
-    const s = freeSymbols(node, model.functions);
+    const s = currentSymbols(node, model.functions);
     if (locals) {
       for (const k of locals.keys()) {
         s.delete(k);
@@ -173,6 +299,16 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     if (r.type !== 'rate') continue;
     states.push({ name: r.variable, slot: slots.get(r.variable)!, rateSlot: rateOfSlot.get(r.variable)! });
   }
+  // The past that delay csymbols read, when some math of the model has one.
+  const history = modelMaths(model).some(({ node }) =>
+    someNode(node, model.functions, (n) => n.type === 'delay'),
+  )
+    ? new DelayHistory(
+        timeSlot,
+        states.map((s) => s.slot),
+        v,
+      )
+    : undefined;
 
   // --- Reactions -------------------------------------------------------------------------------
   /** A species' share of a reaction: d(amount)/dt += stoich · rate · cf; `deps` names what it reads. */
@@ -223,7 +359,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       slot: slots.get(id)!,
       provides: id,
       deps: deps(r.math),
-      run: compile(r.math, `assignmentRule ${id}`),
+      ...compileWithDelays(r.math, `assignmentRule ${id}`),
     });
   }
   for (const id of amountStates) {
@@ -240,16 +376,13 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       slot: rateSlots[j]!,
       provides: r.id,
       deps: deps(r.kineticLaw.math, locals),
-      run: compile(r.kineticLaw.math, `kineticLaw of ${r.id}`, locals),
+      ...compileWithDelays(r.kineticLaw.math, `kineticLaw of ${r.id}`, locals),
     };
   });
   derived.push(...reactionDerived);
   const rateDerived = [...rateOfSlot].map(([x, slot]) => rateItem(x, slot));
   derived.push(...rateDerived);
   const orderedDerived = topologicalOrder(derived, 'assignment rules and rate laws');
-  const runDerived = (): void => {
-    for (const d of orderedDerived) v[d.slot] = d.run(v);
-  };
 
   // --- Initial values --------------------------------------------------------------------------
   const initial: Derived[] = [];
@@ -263,7 +396,13 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     const rule = assignmentRules.get(id);
     const node = ia?.math ?? rule?.math;
     if (node) {
-      initial.push({ slot, provides: id, deps: deps(node), run: compile(node, `initial value of ${id}`) });
+      initial.push({
+        slot,
+        provides: id,
+        deps: deps(node),
+        run: compile(node, `initial value of ${id}`),
+        timed: readsTime(node, model.functions),
+      });
       continue;
     }
     initial.push(declaredInitial(id, slot));
@@ -313,7 +452,8 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       throw new SbmlUnsupportedError('csymbol', `rateOf(${x}): ${why}`);
     };
     const rule = rateRules.get(x);
-    if (rule) return { slot, provides, deps: deps(rule.math), run: compile(rule.math, `rateRule ${x}`) };
+    if (rule)
+      return { slot, provides, deps: deps(rule.math), ...compileWithDelays(rule.math, `rateRule ${x}`) };
     if (assignmentRules.has(x)) {
       refuse(
         `${x} is set by an assignment rule; its rate would be the time derivative of the rule, ` +
@@ -353,12 +493,59 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   }
   const t0Order = topologicalOrder(initial, 'initial values');
   const localValues = model.reactions.map((r) => r.kineticLaw?.localParameters ?? []);
+  /** The initial-value computation before the start (for delays): every rate 0, the model at rest. */
+  let beforeOrder: Derived[] | undefined;
+  const beforeStart = (): Derived[] =>
+    (beforeOrder ??= t0Order.map((d) =>
+      rateOfTarget(d.provides) === undefined ? d : { ...d, deps: new Set<string>(), run: () => 0 },
+    ));
+  /** The symbols whose initial value changes with the time at which it is evaluated. */
+  let timedSymbols: Set<string> | undefined;
+  const timedInitially = (): Set<string> => {
+    if (timedSymbols) return timedSymbols;
+    timedSymbols = new Set();
+    for (const d of t0Order) {
+      if (d.timed || [...d.deps].some((n) => timedSymbols!.has(n))) timedSymbols.add(d.provides);
+    }
+    return timedSymbols;
+  };
+
+  // With delays, each evaluation computes only what it reads: a delay whose time changes (read by an
+  // assignment rule for output, say) is then never evaluated inside a step, whose past is not known
+  // yet. Without delays everything is computed, as it always was.
+  const fNames = [
+    ...states.flatMap((s) => (s.rateSlot === undefined ? [] : [rateOfKey(s.name)])),
+    ...reactionTerms.flatMap((terms) => terms.flatMap((term) => term.deps)),
+  ];
+  const fDerived = history ? closure(fNames, orderedDerived) : orderedDerived;
+  /** The delays read while the solver integrates (the right-hand side's, the triggers'). */
+  const integrationDelays = new Set<DelayUse>();
+  if (history) {
+    for (const d of fDerived) {
+      for (const use of d.delays ?? []) {
+        requireFixed(use, "the ODE's right-hand side");
+        integrationDelays.add(use);
+      }
+    }
+  }
+  /** A delay read while the solver integrates must have a time fixed for the run (see DelayHistory). */
+  function requireFixed(use: DelayUse, reader: string): void {
+    if (use.fixed) return;
+    throw new SbmlUnsupportedError(
+      'csymbol',
+      `${use.text} in ${use.where}: a delay time that can change during the simulation (it reads the ` +
+        `time, a delay or a symbol that rules or events change), read by ${reader} while the solver ` +
+        'integrates, is not supported (a time- or state-dependent delay needs the unknown part of the ' +
+        'current step); delays with such times are supported where only output, event priorities, ' +
+        'delays and assignments read them',
+    );
+  }
 
   const nState = states.length;
-  const loadState = (t: number, y: Float64Array): void => {
+  const loadState = (t: number, y: Float64Array, items: readonly Derived[] = orderedDerived): void => {
     v[timeSlot] = t;
     for (let k = 0; k < nState; k++) v[states[k]!.slot] = y[k]!;
-    runDerived();
+    for (const d of items) v[d.slot] = d.run(v);
   };
 
   const initialize = (): Float64Array => {
@@ -367,6 +554,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     localValues.forEach((list, j) => {
       for (const p of list) v[localSlots[j]!.get(p.id)!] = p.value;
     });
+    history?.beginInitial(v);
     for (const d of t0Order) v[d.slot] = d.run(v);
     const y0 = new Float64Array(nState);
     states.forEach((s, k) => {
@@ -377,13 +565,14 @@ export function compileSbml(model: SbmlModel): SbmlOde {
         v[s.slot] = y0[k]!;
       } else y0[k] = v[s.slot]!;
     });
+    history?.endInitial();
     return y0;
   };
   const y0 = initialize();
   const nReactions = model.reactions.length;
 
   const f: RhsFunction = (t, y, dydt) => {
-    loadState(t, y);
+    loadState(t, y, fDerived);
     for (let k = 0; k < nState; k++) {
       const rs = states[k]!.rateSlot;
       dydt[k] = rs === undefined ? 0 : v[rs]!;
@@ -403,6 +592,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   const events: SbmlOdeEvent[] = model.events.map((e) => {
     const where = `event ${e.id}`;
     const leaves: Evaluator[] = [];
+    const firstUse = delayUses.length;
     const g = compileTriggerFunction(
       e.trigger.math,
       (node) => compile(node, `trigger of ${where}`),
@@ -410,8 +600,20 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       leaves,
       model.functions,
     );
+    // The solver evaluates triggers inside its steps (to locate switches): only what they read, and
+    // only delays with times fixed for the run (see fDerived).
+    const triggerDerived = history
+      ? closure(currentSymbols(e.trigger.math, model.functions), orderedDerived)
+      : orderedDerived;
+    if (history) {
+      const reader = `the trigger of ${where}`;
+      for (const use of delayUses.slice(firstUse)) requireFixed(use, reader);
+      for (const d of triggerDerived) for (const use of d.delays ?? []) requireFixed(use, reader);
+      for (const use of [...delayUses.slice(firstUse), ...triggerDerived.flatMap((d) => d.delays ?? [])])
+        integrationDelays.add(use);
+    }
     const parts = (leaves.length > 1 ? leaves : []).map((leaf) => (t: number, y: Float64Array) => {
-      loadState(t, y);
+      loadState(t, y, triggerDerived);
       return leaf(v);
     });
     type Target = { write: (value: number, y: Float64Array) => void; species: boolean };
@@ -457,7 +659,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
         return g(v) > 0;
       },
       g(t, y) {
-        loadState(t, y);
+        loadState(t, y, triggerDerived);
         return g(v);
       },
       values(t, y) {
@@ -493,7 +695,22 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     return out;
   });
 
+  if (history) {
+    // Every delay's dependencies now, so that refusals come at compile time, not mid-simulation.
+    for (const use of delayUses) use.link();
+    const times = new Set<number>();
+    for (const use of integrationDelays) {
+      const d = use.time(v);
+      if (!(d >= 0))
+        throw new RangeError(`SBML: ${use.text} in ${use.where}: the delay time is ${d} (must be ≥ 0)`);
+      if (d > 0) times.add(d);
+    }
+    history.delays = [...times].sort((a, b) => a - b);
+    history.mark(0, y0);
+  }
+
   return {
+    ...(history ? { history } : {}),
     events,
     stateNames: states.map((s) => s.name),
     y0,
@@ -632,6 +849,8 @@ function substitute(node: MathNode, args: ReadonlyMap<string, MathNode>): MathNo
       return { ...node, args: node.args.map((a) => substitute(a, args)) };
     case 'rateOf':
       return { type: 'rateOf', arg: substitute(node.arg, args) };
+    case 'delay':
+      return { type: 'delay', arg: substitute(node.arg, args), delay: substitute(node.delay, args) };
     case 'piecewise': {
       const out: MathNode = {
         type: 'piecewise',
@@ -663,6 +882,23 @@ function modelMaths(model: SbmlModel): Array<{ node: MathNode; locals?: Readonly
     for (const a of e.assignments) out.push({ node: a.math });
   }
   return out;
+}
+
+/**
+ * The computations of `ordered` that the values `names` need, directly or through others, in the order
+ * of `ordered`.
+ */
+function closure(names: Iterable<string>, ordered: readonly Derived[]): Derived[] {
+  const byName = new Map(ordered.map((d) => [d.provides, d]));
+  const needed = new Set<Derived>();
+  const stack = [...names];
+  for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+    const d = byName.get(name);
+    if (!d || needed.has(d)) continue;
+    needed.add(d);
+    stack.push(...d.deps);
+  }
+  return ordered.filter((d) => needed.has(d));
 }
 
 /**

@@ -8,7 +8,9 @@ import {
   type SolveOptions,
 } from '@kinetica/ode-core';
 import { solve as stiffSolve } from '@kinetica/solvers-stiff';
+import { DelayBreaks } from './delay-history';
 import { readSbml } from './document';
+import { SbmlUnsupportedError } from './errors';
 import { compileSbml, type QuantityKind, type SbmlOde } from './ode-model';
 import type { ResultTable } from './results-table';
 import { parseSettings, type SbmlSettings } from './settings';
@@ -73,8 +75,8 @@ export function simulateSbml(
   const rtol = options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12));
   const atol = options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15));
   const solve = options.solve ?? stiffSolve;
-  if (ode.events.length > 0) {
-    return simulateWithEvents(ode, times, row, header, {
+  if (ode.events.length > 0 || ode.history) {
+    return simulatePiecewise(ode, times, row, header, {
       solve,
       method: options.method ?? 'bdf',
       rtol,
@@ -103,18 +105,29 @@ interface Pending {
   seq: number;
 }
 
+/** Method-of-steps pieces beyond this many (a delay tiny next to the span) are refused. */
+const MAX_DELAY_PIECES = 50000;
+
 /**
- * Piecewise integration of a model with events. Each piece runs until a trigger changes value (a sign
- * change of its trigger function or of one of its relations, located by the solver on the dense
- * output as a terminal event) or a delayed event
- * falls due; there every transition is handled as SBML L3V2 prescribes (§4.12): a trigger going from
- * false to true schedules the event (after its delay, with its assignment values taken now when
+ * Piecewise integration of a model with events or delays. Each piece runs until a trigger changes
+ * value (a sign change of its trigger function or of one of its relations, located by the solver on
+ * the dense output as a terminal event), a delayed event falls due or, with delay csymbols, the next
+ * method-of-steps break (see below); there every transition is handled as SBML L3V2 prescribes
+ * (§4.12): a trigger going from false to true schedules the event (after its delay, with its assignment values taken now when
  * useValuesFromTriggerTime), due events execute one at a time, highest priority first (document
  * order among equals), triggers are re-evaluated after each execution (cascades; non-persistent
  * events whose trigger went false are cancelled), and the integration restarts from the new state.
  * Output rows at a time where events execute show the values after them.
+ *
+ * Delays (the csymbol): each piece is solved with dense output, which `ode.history` keeps as the past
+ * that x(t − d) is read from. Pieces are never longer than the smallest delay d₁ that the right-hand
+ * side or a trigger reads, so inside a piece t − d lies in pieces already solved (the method of
+ * steps). Chosen over one solve with hmax ≤ d₁ because a solve's dense output exists only once it
+ * returns: within one solve, the steps it has already accepted could not be read. Pieces also end
+ * where the derivatives of the solution jump (start + Σ kᵢ·dᵢ, and the same after every event
+ * execution; `DelayBreaks`), so no step straddles one: the solver restarts there.
  */
-function simulateWithEvents(
+function simulatePiecewise(
   ode: SbmlOde,
   times: number[],
   row: (t: number, y: Float64Array) => number[],
@@ -135,6 +148,17 @@ function simulateWithEvents(
   let queue: Pending[] = [];
   let seq = 0;
   const failed = (message: string): SbmlSimulation => ({ status: 'failed', message, header, rows });
+  const history = ode.history;
+  const breaks = history ? new DelayBreaks(history.delays, t, tEnd) : undefined;
+  if (breaks && breaks.gridPieces > MAX_DELAY_PIECES) {
+    throw new SbmlUnsupportedError(
+      'csymbol',
+      `delay: the delay time ${history!.delays[0]} read while integrating is so short next to the ` +
+        `span ${tEnd - t} that the method of steps would take more than ${MAX_DELAY_PIECES} pieces`,
+    );
+  }
+  history?.mark(t, y);
+  let executed = 0;
 
   /** Record the trigger transitions at (t, y); `truth(k)` is the trigger's value now. */
   const transitions = (truth: (k: number) => boolean): void => {
@@ -181,6 +205,9 @@ function simulateWithEvents(
       queue.splice(best, 1);
       const ev = events[p.k]!;
       ev.apply(p.values ?? ev.values(t, y), t, y);
+      executed++;
+      // What delays read at t from now on: the values after this execution.
+      history?.mark(t, y);
       transitions((k) => events[k]!.holds(t, y));
     }
   };
@@ -192,10 +219,15 @@ function simulateWithEvents(
   transitions((k) => events[k]!.holds(t, y));
   let err = executeDue();
   if (err) return failed(err);
+  breaks?.jump(t);
   recordAt();
   for (let piece = 0; t < tEnd; piece++) {
     if (piece > 100000) return failed(`more than 100000 event pieces before t=${tEnd}`);
-    const segEnd = queue.reduce((m, p) => Math.min(m, p.at), tEnd);
+    history?.mark(t, y);
+    const segEnd = Math.min(
+      queue.reduce((m, p) => Math.min(m, p.at), tEnd),
+      breaks ? breaks.next(t) : tEnd,
+    );
     const saveAt: number[] = [];
     for (let i = next; i < times.length && times[i]! < segEnd; i++) if (times[i]! > t) saveAt.push(times[i]!);
     saveAt.push(segEnd);
@@ -212,12 +244,30 @@ function simulateWithEvents(
         });
       else for (const part of e.parts) specs.push({ g: part, direction: 0, terminal: true, name: `${k}` });
     });
-    const sol = opts.solve(
-      { f, y0: y, tspan: [t, segEnd] },
-      { method: opts.method, rtol: opts.rtol, atol: opts.atol, saveAt, events: specs },
-    );
+    const options: SolveOptions = {
+      method: opts.method,
+      rtol: opts.rtol,
+      atol: opts.atol,
+      saveAt,
+      events: specs,
+      ...(history ? { dense: true } : {}),
+    };
+    let sol = opts.solve({ f, y0: y, tspan: [t, segEnd] }, options);
+    if (history && sol.status !== 'success' && sol.stats.naccept === 0) {
+      // The solvers' own first step (Hairer–Wanner's estimate) can come out below their smallest
+      // step at t > 0 when a component is a rounding error away from 0 (x = 1 − t at t = 1 by the
+      // method of steps: 5.6e-17 against atol 1e-13); the method of steps restarts at such points.
+      // Again from a first step across the whole piece, which error control then cuts to size.
+      sol = opts.solve({ f, y0: y, tspan: [t, segEnd] }, { ...options, h0: segEnd - t });
+    }
     const hit = sol.events[sol.events.length - 1];
     const tStop = hit ? hit.t : segEnd;
+    if (history) {
+      if (!sol.at) return failed(`the solver gave no dense output for the delays' history`);
+      const reached =
+        hit?.t ?? (sol.status === 'success' ? segEnd : sol.t.length > 0 ? sol.t[sol.t.length - 1]! : t);
+      history.extend(reached, sol.at);
+    }
     for (let i = 0; i < sol.t.length; i++) {
       const ts = sol.t[i]!;
       if (ts < tStop && next < times.length && ts === times[next]) {
@@ -234,8 +284,10 @@ function simulateWithEvents(
     // The trigger functions' signs are the triggers' values, and each located time lies on the far
     // side of its switch, so the transitions are read off the state where the piece stopped.
     transitions((k) => events[k]!.holds(t, y));
+    const before = executed;
     err = executeDue();
     if (err) return failed(err);
+    if (executed > before) breaks?.jump(t);
     recordAt();
   }
   return { status: 'success', message: '', header, rows };
