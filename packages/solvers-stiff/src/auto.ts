@@ -1,10 +1,21 @@
-import { ExplicitIntegrator, type PreparedSolve, type Solution, tsit5 } from '@kinetica/ode-core';
+import {
+  ExplicitIntegrator,
+  initialStepSize,
+  isFiniteVector,
+  type OutputRecorder,
+  type PreparedSolve,
+  type Solution,
+  type SolveStatus,
+  tsit5,
+} from '@kinetica/ode-core';
+import { radau5 } from './implicit/radau5';
 import type { JacobianLayout } from './linalg/linear-solver';
+import { guardFor, type PositivitySettings, type RestartPoint, restartStep } from './positivity';
 import { RosenbrockIntegrator } from './rosenbrock/integrate';
 import { rodas5Stepper } from './rosenbrock/rodas5';
 
 /** Tuning of the stiffness switch; the step counts follow Hairer's DOPRI5 test. */
-export interface AutoOptions {
+export interface AutoOptions extends PositivitySettings {
   /**
    * |h·λ| above which a Tsit5 step counts as stability-limited (default 2.5). Tsit5's real
    * stability boundary is 3.5, but its PI-controlled steps settle at |h·λ| ≈ 2–3 on stiff
@@ -28,6 +39,14 @@ export interface AutoOptions {
  * Euclidean ratio, dominated by the O(1) species, detected stiffness only after 25 000 steps). Back in the stiff phase the Gershgorin bound on the spectral radius of
  * the Jacobian Rodas5P already has tells when Tsit5's stability would no longer limit the step.
  * Every switch is logged in `stats.switches`.
+ *
+ * A method that fails is not the end (method change, logged in `stats.switches` and
+ * `stats.rescues`): when Tsit5 fails, Rodas5P takes over; when Rodas5P fails (after its own
+ * positivity rescue), Radau IIA 5 runs the rest of the span. Each takes over from the last point
+ * the positivity guard vouches for: the last accepted one, or the one before a watched component
+ * went below −atol. maxSteps ends the solve. After Tsit5 has failed, or once the guard enforces
+ * positivity (the explicit loop does not clamp), the solve stays with Rodas5P: handing back to
+ * Tsit5 would only repeat the failure.
  */
 export function auto(prep: PreparedSolve, options: AutoOptions = {}): Solution {
   const threshold = options.stiffnessThreshold ?? 2.5;
@@ -43,52 +62,114 @@ export function auto(prep: PreparedSolve, options: AutoOptions = {}): Solution {
       throw new RangeError(`auto: ${name} must be a positive integer, got ${v}`);
   }
   const method = 'auto';
-  const { n, stats, recorder, rtol, atol } = prep;
+  const { n, stats, rtol, atol } = prep;
   stats.nswitch = 0;
   stats.switches = [];
+  const switches = stats.switches;
+  const guard = guardFor(prep, options);
+  const finish = (status: SolveStatus, message: string) => guard.finish(status, message, method);
+  const outOfSteps = () => stats.nsteps >= prep.maxSteps;
   const tableau = tsit5;
   const s = tableau.stages;
-  const rk = new ExplicitIntegrator(prep, tableau);
+  // ode-core's explicit loop records through `prep.recorder`: it gets the guard in its place (the
+  // guard has the recorder's `nextStop` and `step`, all that loop calls).
+  const rk = new ExplicitIntegrator({ ...prep, recorder: guard as unknown as OutputRecorder }, tableau);
   const yStage = new Float64Array(n);
+  const fAt = new Float64Array(n);
   let hLambda = 0;
   rk.onAccept = (_t, h, y, yNew) => {
     hLambda =
       Math.abs(h) * stiffnessRatio(tableau.a[s - 2]!, h, y, yNew, rk.stepper.k, yStage, n, atol, rtol);
   };
   let stiff: RosenbrockIntegrator | undefined;
-  if (!rk.start()) return recorder.finish('failed', `NaN or Inf in f at t=${prep.t0}`, method);
+  if (!rk.start()) return finish('failed', `NaN or Inf in f at t=${prep.t0}`);
   let stiffCount = 0;
   let nonstiffCount = 0;
+  let explicitFailed = false;
+
+  /** The step to go on with from a restart point: the one that worked there, else an estimate. */
+  const stepFrom = (point: RestartPoint): number => {
+    if (point.h > 0) return point.h;
+    const hBound = Math.min(prep.hmax, Math.abs(prep.t1 - point.t));
+    const work = { y1: yStage, f1: rk.stepper.k[1]! };
+    const estimate = initialStepSize(
+      prep.f,
+      point.t,
+      point.y,
+      fAt,
+      4,
+      rtol,
+      atol,
+      prep.direction,
+      hBound,
+      work,
+    );
+    return restartStep(estimate, point.t, hBound);
+  };
+
+  /** Rodas5P failed for good: Radau IIA 5 runs the rest of the span from the guard's point. */
+  const radau5Rest = (reason: string): Solution => {
+    const point = guard.rewind(reason, 'method', 'radau5');
+    stats.nswitch!++;
+    switches.push({ t: point.t, to: 'radau5' });
+    const rest: PreparedSolve = { ...prep, t0: point.t, y0: point.y.slice() };
+    // The user's h0 was for t0: radau5 takes the step that worked here, or estimates one.
+    if (point.h > 0) rest.h0 = point.h;
+    else delete rest.h0;
+    const sol = radau5(rest, { guard });
+    sol.method = method;
+    return sol;
+  };
 
   for (;;) {
     // Explicit phase: Tsit5 steps, counting the stability-limited ones.
     const outcome = rk.step();
-    if (outcome === 'done') return recorder.finish('success', '', method);
-    if (typeof outcome === 'object') return recorder.finish('failed', outcome.failed, method);
-    if (outcome === 'rejected') continue;
-    if (hLambda > threshold) {
-      nonstiffCount = 0;
-      if (++stiffCount < stiffSteps) continue;
+    if (outcome === 'done') return finish('success', '');
+    let from: Float64Array;
+    let tFrom: number;
+    let hFrom: number;
+    let fFrom: Float64Array;
+    if (typeof outcome === 'object') {
+      if (outOfSteps()) return finish('failed', outcome.failed);
+      // Method change: Rodas5P takes over from the last sound point, for good.
+      explicitFailed = true;
+      const point = guard.rewind(outcome.failed, 'method', 'rodas5');
+      prep.f(point.t, point.y, fAt);
+      if (!isFiniteVector(fAt)) return finish('failed', outcome.failed);
+      tFrom = point.t;
+      from = point.y;
+      fFrom = fAt;
+      hFrom = stepFrom(point);
     } else {
-      if (++nonstiffCount >= 6) stiffCount = 0;
-      continue;
+      if (outcome === 'rejected') continue;
+      if (hLambda > threshold) {
+        nonstiffCount = 0;
+        if (++stiffCount < stiffSteps) continue;
+      } else {
+        if (++nonstiffCount >= 6) stiffCount = 0;
+        continue;
+      }
+      tFrom = rk.t;
+      from = rk.y;
+      fFrom = rk.fy;
+      hFrom = rk.h;
     }
 
     // Stiff phase: hand (t, y, f(t, y), h) to Rodas5P.
     stats.nswitch++;
-    stats.switches.push({ t: rk.t, to: 'rodas5' });
-    stiff ??= new RosenbrockIntegrator(prep, rodas5Stepper);
-    stiff.resume(rk.t, rk.y, rk.fy, rk.h);
+    switches.push({ t: tFrom, to: 'rodas5' });
+    stiff ??= new RosenbrockIntegrator(prep, rodas5Stepper, { guard });
+    stiff.resume(tFrom, from, fFrom, hFrom);
     let calm = 0;
     for (;;) {
       const o = stiff.step();
-      if (o === 'done') return recorder.finish('success', '', method);
-      if (typeof o === 'object') return recorder.finish('failed', o.failed, method);
+      if (o === 'done') return finish('success', '');
+      if (typeof o === 'object') return outOfSteps() ? finish('failed', o.failed) : radau5Rest(o.failed);
       if (o === 'rejected') continue;
       // The Jacobian of the step just taken bounds the spectral radius (Gershgorin).
       const rho = gershgorinRadius(stiff.jacobian.J, stiff.jacobian.layout);
       calm = stiff.h * rho <= threshold ? calm + 1 : 0;
-      if (calm >= nonstiffSteps) break;
+      if (calm >= nonstiffSteps && !explicitFailed && !guard.enforcing) break;
     }
     rk.resume(stiff.t, stiff.y, stiff.fy, stiff.h);
     stiffCount = 0;

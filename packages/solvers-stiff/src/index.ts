@@ -45,6 +45,15 @@ export {
   vdpolUnscaled,
 } from './testset/index';
 export type { MassActionReaction, TestProblem } from './testset/index';
+export { PositivityGuard, rescuesOf } from './positivity';
+export type {
+  PositivityMode,
+  PositivitySettings,
+  RescueKind,
+  RescueRecord,
+  RestartPoint,
+  StiffSolverStats,
+} from './positivity';
 export { solveTaped, tapedMethodNames } from './taped';
 export type { TapedSolve } from './taped';
 export { rodas5Reverse } from './rosenbrock/rodas5-reverse';

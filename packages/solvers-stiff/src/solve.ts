@@ -17,14 +17,15 @@ import { integrateRosenbrock } from './rosenbrock/integrate';
 import { rodas5Stepper } from './rosenbrock/rodas5';
 import { ros23Stepper } from './rosenbrock/ros23';
 
-type StiffIntegrator = (prep: PreparedSolve) => Solution;
+/** `positivityRescue`: false when the user set `nonnegative: false` (see `PositivityGuard`). */
+type StiffIntegrator = (prep: PreparedSolve, positivityRescue: boolean) => Solution;
 
 const stiffMethods: Readonly<Record<string, StiffIntegrator>> = Object.freeze({
-  radau5: (prep) => radau5(prep),
-  bdf: (prep) => bdf(prep),
-  rodas5: (prep) => integrateRosenbrock(prep, rodas5Stepper),
-  ros23: (prep) => integrateRosenbrock(prep, ros23Stepper),
-  auto: (prep) => auto(prep),
+  radau5: (prep, positivityRescue) => radau5(prep, { positivityRescue }),
+  bdf: (prep, positivityRescue) => bdf(prep, { positivityRescue }),
+  rodas5: (prep, positivityRescue) => integrateRosenbrock(prep, rodas5Stepper, { positivityRescue }),
+  ros23: (prep, positivityRescue) => integrateRosenbrock(prep, ros23Stepper, { positivityRescue }),
+  auto: (prep, positivityRescue) => auto(prep, { positivityRescue }),
 } satisfies Record<StiffMethodName, StiffIntegrator>);
 
 /** Method names `solve` runs here; every other name goes to ode-core's explicit methods. */
@@ -47,6 +48,10 @@ export function isMethodName(name: string): name is MethodName {
  * method (default 'auto'): explicit names ('dopri5', 'tsit5', 'bs3', 'rk4', …) go to ode-core's
  * Runge–Kutta loop; 'radau5', 'bdf', 'rodas5', 'ros23' and 'auto' run here. Invalid input throws a
  * one-line TypeError/RangeError; solver failures come back as `status: 'failed'` with a message naming t.
+ *
+ * `nonnegative` is three-way for the stiff methods: unset, a collapse that follows a sign change of
+ * a component that was non-negative at t0 is rescued (see `PositivityGuard`, `stats.rescues`);
+ * true clamps every component after every step; false turns the rescue off.
  */
 export function solve(problem: AnyODEProblem, options: SolveOptions = {}): Solution {
   if (options === null || typeof options !== 'object')
@@ -59,5 +64,5 @@ export function solve(problem: AnyODEProblem, options: SolveOptions = {}): Solut
     const known = [...explicitMethodNames, ...stiffMethodNames].join(', ');
     throw new RangeError(`solve: unknown method '${method}' (known: ${known})`);
   }
-  return integrator(prepareSolve(problem, options));
+  return integrator(prepareSolve(problem, options), options.nonnegative !== false);
 }

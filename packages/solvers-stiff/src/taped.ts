@@ -31,14 +31,21 @@ export interface TapedSolve {
   reverse: ReverseSweep;
 }
 
-/** The stiff methods whose loops record their steps, with their transposed steps. */
+type TapedRun = (prep: PreparedSolve, positivityRescue: boolean) => Solution;
+
+/**
+ * The stiff methods whose loops record their steps, with their transposed steps. They run with the
+ * positivity rescue exactly as `solve` does: a rescue cuts the tape back to its restart point and
+ * records its clamps, which the transposed steps take as zero derivatives of the clamped components.
+ */
 const stiffTaped = {
-  rodas5: { run: (prep: PreparedSolve) => integrateRosenbrock(prep, rodas5Stepper), reverse: rodas5Reverse },
-  radau5: { run: (prep: PreparedSolve) => radau5(prep), reverse: radau5Reverse },
-  bdf: { run: (prep: PreparedSolve) => bdf(prep), reverse: bdfReverse },
-} satisfies Partial<
-  Record<StiffMethodName, { run: (prep: PreparedSolve) => Solution; reverse: ReverseSweep }>
->;
+  rodas5: {
+    run: (prep, positivityRescue) => integrateRosenbrock(prep, rodas5Stepper, { positivityRescue }),
+    reverse: rodas5Reverse,
+  },
+  radau5: { run: (prep, positivityRescue) => radau5(prep, { positivityRescue }), reverse: radau5Reverse },
+  bdf: { run: (prep, positivityRescue) => bdf(prep, { positivityRescue }), reverse: bdfReverse },
+} satisfies Partial<Record<StiffMethodName, { run: TapedRun; reverse: ReverseSweep }>>;
 
 function isStiffTaped(name: string): name is keyof typeof stiffTaped {
   return Object.hasOwn(stiffTaped, name);
@@ -77,5 +84,5 @@ export function solveTaped(problem: AnyODEProblem, options: SolveOptions = {}): 
     );
   }
   const { run, reverse } = stiffTaped[method];
-  return { solution: run(prep), tape, reverse };
+  return { solution: run(prep, options.nonnegative !== false), tape, reverse };
 }

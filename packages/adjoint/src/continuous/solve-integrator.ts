@@ -87,7 +87,17 @@ export class SolveSegmentIntegrator {
     }
     const sol = solve(
       { f: this.f, y0: this.z0, tspan: [t, tEnd], ...(this.jac ? { jac: this.jac } : {}) },
-      { method, rtol, atol: this.atol, saveAt: [tEnd], hmax, maxSteps, ...(h0 !== undefined ? { h0 } : {}) },
+      // The augmented state carries signed adjoints: no positivity rescue, whatever their sign at the start.
+      {
+        method,
+        rtol,
+        atol: this.atol,
+        saveAt: [tEnd],
+        hmax,
+        maxSteps,
+        nonnegative: false,
+        ...(h0 !== undefined ? { h0 } : {}),
+      },
     );
     this.stats.nfev.backward += sol.stats.nfev;
     this.stats.njev += sol.stats.njev;

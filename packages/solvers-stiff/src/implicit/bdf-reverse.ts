@@ -52,11 +52,13 @@ export function rescaleMatrix(order: number, factor: number, w: RescaleWork): Fl
 //   STEP    order c alpha y[n]    the accepted step ending at tape.tNew: corrector
 //                                 d − c f(tNew, yPred + d) + ψ = 0 around the Newton iterate y,
 //                                 then the update of D^0 … D^{order+2}
-//   CLAMP   i                     D^0_i = 0 (`nonnegative`)
+//   CLAMP   i                     D^0_i = 0 (`nonnegative`, and the positivity rescue)
+//   ZERO                          D^1 … D^{MAX+2} = 0 (a positivity rescue's restart keeps D^0 only)
 const OP_RESCALE = 1;
 const OP_START = 2;
 const OP_STEP = 3;
 const OP_CLAMP = 4;
+const OP_ZERO = 5;
 
 /**
  * The operations `bdf` performs on its difference array between two accepted steps, kept until the
@@ -107,6 +109,24 @@ export class BdfOpLog {
     tape.pushScalar(i);
   }
 
+  /** Pending: component i of D^0 was clamped to 0 (at a positivity rescue's restart point). */
+  clampPending(i: number): void {
+    this.reserve(2);
+    this.buf[this.len++] = OP_CLAMP;
+    this.buf[this.len++] = i;
+  }
+
+  /** Pending: every difference but D^0 was set to zero (a positivity rescue's restart). */
+  zeroHistory(): void {
+    this.reserve(1);
+    this.buf[this.len++] = OP_ZERO;
+  }
+
+  /** Forget the pending operations: they belonged to steps a positivity rescue has taken back. */
+  discard(): void {
+    this.len = 0;
+  }
+
   private reserve(k: number): void {
     if (this.len + k <= this.buf.length) return;
     let cap = 2 * this.buf.length;
@@ -128,7 +148,9 @@ export class BdfOpLog {
  * (I − c J(tNew, yNew))ᵀ μ = d̄, then v = cμ gives ȳPred = vᵀ∂f/∂y and p̄ += vᵀ∂f/∂p, ψ̄ = −μ.
  * D^1 = h f(t, y) at t0 and at each tstop restart is transposed with one vjp. The loss gradient
  * observed at a step end enters D̄⁰ (the new state is D⁰ after the update); D̄⁰ at t0 is ∂L/∂y0.
- * The `nonnegative` clamp is transposed as what it is, a zero derivative of the clamped component.
+ * The `nonnegative` clamp (and a positivity rescue's) is transposed as what it is, a zero
+ * derivative of the clamped component; a rescue's restart, which keeps only D⁰, zeroes the
+ * cotangents of the other rows.
  */
 export const bdfReverse: ReverseSweep = (tape, ctx) => {
   const { n, lambda } = ctx;
@@ -167,6 +189,7 @@ export const bdfReverse: ReverseSweep = (tape, ctx) => {
       else if (code === OP_START) pos += 3 + n;
       else if (code === OP_STEP) pos += 4 + n;
       else if (code === OP_CLAMP) pos += 2;
+      else if (code === OP_ZERO) pos += 1;
       else return `bdf reverse: corrupt tape record at t=${tape.t[step]}`;
     }
 
@@ -175,6 +198,8 @@ export const bdfReverse: ReverseSweep = (tape, ctx) => {
       const code = data[pos]!;
       if (code === OP_CLAMP) {
         Db[data[pos + 1]!] = 0;
+      } else if (code === OP_ZERO) {
+        Db.fill(0, n);
       } else if (code === OP_STEP) {
         const order = data[pos + 1]!;
         const c = data[pos + 2]!;

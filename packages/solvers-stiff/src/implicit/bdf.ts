@@ -7,10 +7,11 @@ import {
   type StepInterpolant,
 } from '@kinetica/ode-core';
 import { setupNewtonAlgebra } from '../jacobian/setup';
+import { guardFor, noteRescue, type PositivitySettings, restartStep } from '../positivity';
 import { BDF_MAX_ORDER, BdfOpLog, RescaleWork, rescaleMatrix } from './bdf-reverse';
 
 /** Options of the variable-order BDF/NDF method beyond the common `SolveOptions`. */
-export interface BdfSettings {
+export interface BdfSettings extends PositivitySettings {
   /** Highest order used, 1 … 5 (default 5). */
   maxOrder?: number;
   /**
@@ -55,7 +56,10 @@ const KAPPA_NDF = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
  * whose error estimate permits the largest step. The interpolating polynomial is the dense output.
  *
  * Failures are values: Newton failure at the smallest step, NaN/Inf in f, step-size underflow,
- * singular iteration matrix, or maxSteps, each with the time reached.
+ * singular iteration matrix, or maxSteps, each with the time reached. Before one of them (not
+ * maxSteps, not with `fixedStep`) the loop first restarts at order 1 from the last accepted point
+ * with a fresh Jacobian, when the one it has is older than that point (error-test failures never
+ * refresh it), and then asks its `PositivityGuard` for a rescue.
  *
  * With `prep.tape` set, each accepted step's record logs every operation on the difference array
  * since the previous accepted step (the rescalings of rejected attempts, landings and hmax, a
@@ -63,7 +67,8 @@ const KAPPA_NDF = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
  * the solution is the same bit for bit.
  */
 export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
-  const { n, direction: dir, t1, stats, recorder, f } = prep;
+  const { n, direction: dir, t1, stats, f } = prep;
+  const guard = guardFor(prep, settings);
   const rtol = prep.rtol * TOLERANCE_SCALE;
   const atol = prep.atol.map((a) => a * TOLERANCE_SCALE);
   const maxOrder = settings.maxOrder ?? MAX_ORDER;
@@ -98,6 +103,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
 
   const rows = MAX_ORDER + 3;
   const D = new Float64Array(rows * n);
+  const D0 = D.subarray(0, n);
   const dTmp = new Float64Array((MAX_ORDER + 1) * n);
   const rescale = new RescaleWork();
   const yPred = new Float64Array(n);
@@ -121,7 +127,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   let t = prep.t0;
   D.set(prep.y0, 0);
   f(t, prep.y0, fv);
-  if (!isFiniteVector(fv)) return recorder.finish('failed', `NaN or Inf in f at t=${t}`, 'bdf');
+  if (!isFiniteVector(fv)) return guard.finish('failed', `NaN or Inf in f at t=${t}`, 'bdf');
 
   let hAbs: number;
   if (prep.h0 !== undefined) {
@@ -145,9 +151,66 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   let jacAge = 0;
   let luValid = false;
   let cLU = 0;
+  // Whether the loop restarted with a fresh Jacobian since the last accepted step.
+  let refreshed = false;
+  /** A first step from (t, D⁰), as at t0 (f(t, D⁰) in fv): the steps had collapsed. */
+  const freshStep = (): number => {
+    const hBound = Math.min(prep.hmax, Math.abs(t1 - t));
+    const estimate = initialStepSize(f, t, D0, fv, 1, rtol, atol, dir, hBound, { y1: yNew, f1: dy });
+    return restartStep(estimate, t, hBound);
+  };
 
-  while (dir * (t1 - t) > 0) {
-    const tStop = recorder.nextStop(t);
+  /**
+   * Order 1 from (t, D⁰) with a fresh Jacobian and step hAbs, or a fresh estimate when `h` is 0
+   * (D¹ = h·f(t, D⁰), as after a tstop).
+   */
+  const restart = (h: number): boolean => {
+    f(t, D0, fv);
+    if (!isFiniteVector(fv)) return false;
+    hAbs = h > 0 ? Math.min(h, prep.hmax) : freshStep();
+    for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
+    log?.start(t, hAbs * dir, D0);
+    order = 1;
+    nEqualSteps = 0;
+    jacobian.evaluate(t, D0, fv, dir * hAbs);
+    jacFresh = true;
+    jacAge = 0;
+    luValid = false;
+    return true;
+  };
+
+  /**
+   * The loop is about to fail with `message`: restart with a fresh Jacobian when the one it has
+   * predates the last accepted point, else from the guard's rescue point (clamped); false when
+   * neither applies.
+   */
+  const rescue = (message: string): boolean => {
+    if (fixedStep) return false;
+    if (!refreshed && !jacFresh) {
+      refreshed = true;
+      if (!restart(0)) return false;
+      noteRescue(stats, { t, kind: 'jacobian', reason: message, discarded: 0 });
+      return true;
+    }
+    const point = guard.rescue(message);
+    if (point === undefined) return false;
+    // Back to the rescue point (the guard has cut the tape there): the pending operations
+    // belonged to steps taken back; the restart keeps D⁰ only (the reverse sweep zeroes the
+    // cotangents of the other rows), clamps and starts at order 1.
+    t = point.t;
+    D.fill(0);
+    D0.set(point.y);
+    if (log !== undefined) {
+      log.discard();
+      log.zeroHistory();
+      for (let k = 0; k < point.clampedCount; k++) log.clampPending(guard.clampedAtRestart[k]!);
+    }
+    refreshed = true;
+    return restart(point.h);
+  };
+
+  outer: while (dir * (t1 - t) > 0) {
+    const tStop = guard.nextStop(t);
     const minStep = 10 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE);
 
     if (!fixedStep && hAbs > prep.hmax) {
@@ -293,7 +356,10 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
           : singular
             ? `singular iteration matrix at t=${t}`
             : `Newton iteration did not converge at t=${tNew}`;
-        if (fixedStep || hAbs * 0.5 < minStep) return fail(why);
+        if (fixedStep || hAbs * 0.5 < minStep) {
+          if (rescue(why)) continue outer;
+          return fail(why);
+        }
         stats.nreject++;
         // A Jacobian taken where f is not finite must not outlive the step that produced it.
         if (nonFinite && !isFiniteVector(jacobian.J)) jacFresh = false;
@@ -323,9 +389,13 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
         nEqualSteps = 0;
       }
     }
-    if (failure !== '') return fail(failure);
+    if (failure !== '') {
+      if (stats.nsteps < prep.maxSteps && rescue(failure)) continue;
+      return fail(failure);
+    }
 
     stats.naccept++;
+    refreshed = false;
     nEqualSteps++;
     jacFresh = false;
     jacAge++;
@@ -353,17 +423,24 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
           if (log !== undefined) log.clamp(tape!, i);
         }
       }
+    } else {
+      const clamped = guard.project(D0);
+      if (log !== undefined) for (let k = 0; k < clamped; k++) log.clamp(tape!, guard.clamped[k]!);
     }
     tape?.end(t);
 
     interp.set(t, dir * hAbs, order);
-    yNew.set(D.subarray(0, n));
-    if (!recorder.step(tOld, t, yNew, interp)) break;
+    yNew.set(D0);
+    if (!guard.step(tOld, t, yNew, interp)) break;
 
     if (t === tStop && tStop !== t1) {
       // A tstop marks a discontinuity of f: restart at order 1 from the current state.
       f(t, yNew, fv);
-      if (!isFiniteVector(fv)) return fail(`NaN or Inf in f at t=${t}`);
+      if (!isFiniteVector(fv)) {
+        const message = `NaN or Inf in f at t=${t}`;
+        if (rescue(message)) continue;
+        return fail(message);
+      }
       order = 1;
       nEqualSteps = 0;
       for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
@@ -410,10 +487,10 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
     hAbs *= factor;
     nEqualSteps = 0;
   }
-  return recorder.finish('success', '', 'bdf');
+  return guard.finish('success', '', 'bdf');
 
   function fail(message: string): Solution {
-    return recorder.finish('failed', message, 'bdf');
+    return guard.finish('failed', message, 'bdf');
   }
 }
 

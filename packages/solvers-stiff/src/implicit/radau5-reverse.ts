@@ -1,5 +1,6 @@
 import type { ReverseSweep } from '@kinetica/ode-core';
 import { DenseLU } from '../linalg/dense-lu';
+import { zeroClamped } from '../tape-clamps';
 import { C1, C2, RADAU5_A } from './radau5-tableau';
 
 /**
@@ -12,7 +13,8 @@ import { C1, C2, RADAU5_A } from './radau5-tableau';
  * Reverse, with λ = ∂L/∂y_{n+1}: solve (∂G/∂Z)ᵀ μ = e₃⊗λ, whose block (i, j) is
  * δᵢⱼI − h a_ji J_iᵀ with J_i = ∂f/∂y at stage i; then ν_j = h Σᵢ aᵢⱼ μᵢ and
  * λ ← λ + Σⱼ ν_jᵀ∂f/∂y(Y_j), p̄ += Σⱼ ν_jᵀ∂f/∂p(Y_j): three Jacobians, one 3n×3n LU and three vjps
- * per step.
+ * per step. Components a positivity rescue clamped (listed after the stage increments, see
+ * `pushClamps`) get a zero cotangent.
  */
 export const radau5Reverse: ReverseSweep = (tape, ctx) => {
   const { n, lambda } = ctx;
@@ -34,6 +36,10 @@ export const radau5Reverse: ReverseSweep = (tape, ctx) => {
     const h = tape.h[step]!;
     const data = tape.data;
     const off = tape.start(step);
+    const clampsFrom = off + 4 * n;
+    const clampsTo = tape.start(step + 1);
+    const bad = zeroClamped(data, clampsFrom, clampsTo, lambda, true);
+    if (bad !== '') return `radau5 reverse: ${bad} at t=${t}`;
     // Stage values and times exactly as radau5's Newton iteration formed them.
     ts[0] = t + C1 * h;
     ts[1] = t + C2 * h;
@@ -72,6 +78,7 @@ export const radau5Reverse: ReverseSweep = (tape, ctx) => {
       for (let i = 0; i < n; i++) ybar[i] = ybar[i]! + vJy[i]!;
     }
     lambda.set(ybar);
+    zeroClamped(data, clampsFrom, clampsTo, lambda, false);
   }
   return '';
 };

@@ -1,5 +1,6 @@
 import {
   firstStep,
+  initialStepSize,
   isFiniteVector,
   type PreparedSolve,
   type Solution,
@@ -7,6 +8,8 @@ import {
   reachesStop,
 } from '@kinetica/ode-core';
 import { setupNewtonAlgebra } from '../jacobian/setup';
+import { guardFor, type PositivitySettings, restartStep } from '../positivity';
+import { pushClamps } from '../tape-clamps';
 import * as tableau from './radau5-tableau';
 
 // Module-local copies: bundlers may turn imported bindings into property getters in hot loops.
@@ -41,7 +44,7 @@ const {
 } = tableau;
 
 /** Tuning of RADAU5; the defaults are those of Hairer's radau5.f. */
-export interface Radau5Options {
+export interface Radau5Options extends PositivitySettings {
   /** Largest number of Newton iterations per step (NIT, default 7). */
   maxNewtonIterations?: number;
   /** Reuse the Jacobian while the Newton contraction rate stays below this (THET, default 0.001). */
@@ -67,6 +70,11 @@ const MAX_SINGULAR = 5;
  * Gustafsson's predictive step-size controller, and the collocation polynomial as dense output
  * (order 3 uniformly). Tolerances are mapped as in radau5.f (rtol' = 0.1·rtol^(2/3)), except
  * that atol is never loosened.
+ *
+ * Before it fails (not at maxSteps) it asks its `PositivityGuard` for a rescue. A Jacobian refresh
+ * is not tried first because there is nothing to refresh: after a rejection radau5.f's rule
+ * re-evaluates a Jacobian that was not computed at the current point, so the steps only collapse
+ * with a fresh one.
  */
 export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Solution {
   const nit = options.maxNewtonIterations ?? 7;
@@ -77,7 +85,8 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   if (!(thet >= 0 && thet < 1))
     throw new RangeError(`radau5: jacobianReuseThreshold must be in [0, 1), got ${thet}`);
 
-  const { n, f, stats, recorder, direction: dir, hmax, maxSteps, t1 } = prep;
+  const { n, f, stats, direction: dir, hmax, maxSteps, t1 } = prep;
+  const guard = guardFor(prep, options);
   const tape = prep.tape;
   const method = 'radau5';
   const { algebra, jacobian } = setupNewtonAlgebra(prep);
@@ -126,7 +135,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
       return (t, out) => evalCont(c, n, (t - xs) / hs, out);
     },
   };
-  const fail = (message: string) => recorder.finish('failed', message, method);
+  const fail = (message: string) => guard.finish('failed', message, method);
 
   f(x, y, f0);
   if (!isFiniteVector(f0)) return fail(`NaN or Inf in f at t=${x}`);
@@ -136,7 +145,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   setScale();
 
   let h = dir * firstStep(prep, x, y, f0, 3, { y1: tmp, f1: d1 });
-  let xend = recorder.nextStop(x);
+  let xend = guard.nextStop(x);
   let last = false;
   if (reachesStop(x, h, xend, dir)) {
     h = xend - x;
@@ -159,6 +168,57 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   let alphn = 0;
   let betan = 0;
   let why = '';
+  // Newton starts from zeros until a step has been accepted (again, after a rescue).
+  let cold = true;
+  // Components clamped at a rescue's restart point, for the next tape record.
+  let preClamps = 0;
+
+  /**
+   * The loop is about to fail: restart from the guard's rescue point (clamped) as at t0, or return
+   * false. maxSteps is never rescued.
+   */
+  const rescue = (message: string): boolean => {
+    const point = guard.rescue(message);
+    if (point === undefined) return false;
+    f(point.t, point.y, tmp);
+    if (!isFiniteVector(tmp)) return false;
+    x = point.t;
+    y.set(point.y);
+    f0.set(tmp);
+    setScale();
+    xend = guard.nextStop(x);
+    const hBound = Math.min(hmax, Math.abs(t1 - x));
+    const hAbs =
+      point.h > 0
+        ? point.h
+        : restartStep(
+            initialStepSize(f, x, y, f0, 3, prep.rtol, prep.atol, dir, hBound, { y1: tmp, f1: d1 }),
+            x,
+            hBound,
+          );
+    h = dir * Math.min(hAbs, hmax);
+    last = false;
+    if (reachesStop(x, h, xend, dir)) {
+      h = xend - x;
+      last = true;
+    }
+    first = true;
+    reject = false;
+    needJac = true;
+    needLU = true;
+    caljac = false;
+    faccon = 1;
+    theta = thet;
+    hold = h;
+    hacc = h;
+    erracc = 1e-2;
+    naccpt = 0;
+    nsing = 0;
+    why = '';
+    cold = true;
+    preClamps = point.clampedCount;
+    return true;
+  };
 
   for (;;) {
     if (needJac) {
@@ -175,8 +235,11 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
       needLU = false;
       if (!E1.factor(fac1, J) || !E2.factor(alphn, betan, J)) {
         nsing++;
-        if (nsing >= MAX_SINGULAR)
-          return fail(`singular iteration matrix (${nsing} times in a row) at t=${x}`);
+        if (nsing >= MAX_SINGULAR) {
+          const message = `singular iteration matrix (${nsing} times in a row) at t=${x}`;
+          if (rescue(message)) continue;
+          return fail(message);
+        }
         h *= 0.5;
         reject = true;
         last = false;
@@ -188,8 +251,11 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
     }
 
     if (stats.nsteps >= maxSteps) return fail(`maxSteps (${maxSteps}) reached at t=${x}`);
-    if (0.1 * Math.abs(h) <= Math.abs(x) * UROUND || h === 0)
-      return fail(`step size underflow at t=${x}${why ? ` (${why})` : ''}`);
+    if (0.1 * Math.abs(h) <= Math.abs(x) * UROUND || h === 0) {
+      const message = `step size underflow at t=${x}${why ? ` (${why})` : ''}`;
+      if (rescue(message)) continue;
+      return fail(message);
+    }
     stats.nsteps++;
     // Land exactly on a stop: x + (xend − x) need not round to xend.
     const xph = last ? xend : x + h;
@@ -199,7 +265,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
     // the step the controller had reached let the contraction estimate of the first two iterates
     // accept an unconverged iterate (on an enzyme model at rtol 1e-8: 232 tolerance units of error
     // against 0.1), and the root is the same whatever the start.
-    if (stats.naccept === 0) {
+    if (cold) {
       z1.fill(0);
       z2.fill(0);
       z3.fill(0);
@@ -360,13 +426,13 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
       }
       if (tape !== undefined) {
         // What the transposed step needs (radau5-reverse.ts): y_n and the converged stage
-        // increments z_j; the stage values y_n + z_j sit at x + C1·h, x + C2·h and xph.
+        // increments z_j; the stage values y_n + z_j sit at x + C1·h, x + C2·h and xph. The
+        // clamps follow once the new state is known.
         tape.begin(x, h);
         tape.push(y);
         tape.push(z1);
         tape.push(z2);
         tape.push(z3);
-        tape.end(xph);
       }
       const xold = x;
       hold = h;
@@ -383,17 +449,32 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
         cont[2 * n + i] = c2;
         cont[3 * n + i] = c2 - acont3;
       }
-      if (prep.nonnegative) for (let i = 0; i < n; i++) if (y[i]! < 0) y[i] = 0;
+      let clamped = 0;
+      if (prep.nonnegative) {
+        for (let i = 0; i < n; i++) if (y[i]! < 0) y[i] = 0;
+      } else {
+        clamped = guard.project(y);
+      }
+      if (tape !== undefined) {
+        pushClamps(tape, guard, preClamps, clamped);
+        tape.end(x);
+      }
+      preClamps = 0;
+      cold = false;
       cont.set(y, 0);
       xLast = x;
       hLast = hold;
       stats.naccept++;
       why = '';
       setScale();
-      const goOn = recorder.step(xold, x, y, interpolant);
+      const goOn = guard.step(xold, x, y, interpolant);
       if (!goOn) break;
       f(x, y, f0);
-      if (!isFiniteVector(f0)) return fail(`NaN or Inf in f at t=${x}`);
+      if (!isFiniteVector(f0)) {
+        const message = `NaN or Inf in f at t=${x}`;
+        if (rescue(message)) continue;
+        return fail(message);
+      }
       caljac = false;
 
       hnew = dir * Math.min(Math.abs(hnew), hmax);
@@ -405,7 +486,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
         first = true;
         naccpt = 0;
         faccon = 1;
-        xend = recorder.nextStop(x);
+        xend = guard.nextStop(x);
         last = false;
         h = hnew;
         if (reachesStop(x, h, xend, dir)) {
@@ -435,7 +516,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
       if (!caljac) needJac = true;
     }
   }
-  return recorder.finish('success', '', method);
+  return guard.finish('success', '', method);
 }
 
 function rms(v: Float64Array, scal: Float64Array, n: number): number {

@@ -1,11 +1,11 @@
 import {
   type Integrator,
   firstStep,
+  initialStepSize,
   isFiniteVector,
   PIController,
   type PreparedSolve,
   reachesStop,
-  runIntegrator,
   type Solution,
   type StepOutcome,
   scaledErrorNorm,
@@ -14,6 +14,8 @@ import { setupNewtonAlgebra } from '../jacobian/setup';
 import type { JacobianEvaluator } from '../jacobian/jacobian';
 import { timeDerivative } from '../jacobian/time-derivative';
 import type { LinearSolver } from '../linalg/linear-solver';
+import { guardFor, type PositivityGuard, type PositivitySettings, restartStep } from '../positivity';
+import { pushClamps } from '../tape-clamps';
 import type { RosenbrockFactory, RosenbrockStepper } from './scheme';
 
 const MAX_SINGULAR = 5;
@@ -23,6 +25,10 @@ const MAX_SINGULAR = 5;
  * accepted point (Rosenbrock order conditions need the exact Jacobian; rejected attempts reuse
  * it), one LU per attempt, PI step-size control on the embedded error, exact landing on tstops.
  * State (t, y, f(t, y), h) is public so that 'auto' can hand it over to and from an explicit method.
+ *
+ * Before it fails (not at maxSteps) it asks its `PositivityGuard` for a rescue. The Jacobian is
+ * already exact at the point where the steps collapse (it is evaluated at every accepted point,
+ * and rejected attempts start from that point), so no refresh is tried first.
  */
 export class RosenbrockIntegrator implements Integrator {
   readonly name: string;
@@ -45,8 +51,12 @@ export class RosenbrockIntegrator implements Integrator {
   private needJac = true;
   private nsing = 0;
   private why = '';
+  /** Routes accepted steps to the recorder; rescues a collapse caused by a sign change. */
+  readonly guard: PositivityGuard;
+  /** Components clamped at a rescue's restart point, for the next tape record. */
+  private preClamps = 0;
 
-  constructor(prep: PreparedSolve, factory: RosenbrockFactory) {
+  constructor(prep: PreparedSolve, factory: RosenbrockFactory, settings: PositivitySettings = {}) {
     const { n, f } = prep;
     this.prep = prep;
     this.stepper = factory(n, f);
@@ -62,7 +72,8 @@ export class RosenbrockIntegrator implements Integrator {
     this.err = new Float64Array(n);
     this.dT = new Float64Array(n);
     this.work = new Float64Array(n);
-    this.stop = prep.recorder.nextStop(this.t);
+    this.guard = guardFor(prep, settings);
+    this.stop = this.guard.nextStop(this.t);
     this.h = 0;
   }
 
@@ -81,9 +92,46 @@ export class RosenbrockIntegrator implements Integrator {
     this.y.set(y);
     this.fy.set(fy);
     this.h = Math.min(h, this.prep.hmax);
-    this.stop = this.prep.recorder.nextStop(t);
+    this.stop = this.guard.nextStop(t);
     this.needJac = true;
     this.controller.reset();
+  }
+
+  /**
+   * The loop is about to fail with `message`: restart from the guard's rescue point (clamped),
+   * or fail. maxSteps is never rescued.
+   */
+  private rescueOr(message: string): StepOutcome {
+    const point = this.guard.rescue(message);
+    if (point === undefined) return { failed: message };
+    const { prep } = this;
+    prep.f(point.t, point.y, this.work);
+    if (!isFiniteVector(this.work)) return { failed: message };
+    const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - point.t));
+    const h =
+      point.h > 0
+        ? point.h
+        : restartStep(
+            initialStepSize(
+              prep.f,
+              point.t,
+              point.y,
+              this.work,
+              this.stepper.errorOrder,
+              prep.rtol,
+              prep.atol,
+              prep.direction,
+              hmax,
+              { y1: this.yNew, f1: this.err },
+            ),
+            point.t,
+            hmax,
+          );
+    this.resume(point.t, point.y, this.work, h);
+    this.nsing = 0;
+    this.why = '';
+    this.preClamps = point.clampedCount;
+    return 'rejected';
   }
 
   /** Attempt one step and record it when accepted. */
@@ -92,14 +140,15 @@ export class RosenbrockIntegrator implements Integrator {
     const dT = this.dT;
     const W = this.W;
     const controller = this.controller;
-    const { n, f, stats, recorder, direction: dir, hmax, maxSteps, rtol, atol } = prep;
+    const { n, f, stats, direction: dir, hmax, maxSteps, rtol, atol } = prep;
+    const guard = this.guard;
     const t = this.t;
     if (stats.nsteps >= maxSteps) return { failed: `maxSteps (${maxSteps}) reached at t=${t}` };
     let hs = dir * this.h;
     const landing = reachesStop(t, hs, this.stop, dir);
     if (landing) hs = this.stop - t;
     if (Math.abs(hs) <= 16 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE))
-      return { failed: `step size underflow at t=${t}${this.why ? ` (${this.why})` : ''}` };
+      return this.rescueOr(`step size underflow at t=${t}${this.why ? ` (${this.why})` : ''}`);
     if (this.needJac) {
       jacobian.evaluate(t, this.y, this.fy, hs);
       timeDerivative(f, t, this.y, this.fy, hs, dT, this.work);
@@ -109,7 +158,7 @@ export class RosenbrockIntegrator implements Integrator {
     stats.nsteps++;
     if (!W.factor(1 / (hs * stepper.gamma), jacobian.J)) {
       if (++this.nsing >= MAX_SINGULAR)
-        return { failed: `singular iteration matrix (${this.nsing} times in a row) at t=${t}` };
+        return this.rescueOr(`singular iteration matrix (${this.nsing} times in a row) at t=${t}`);
       stats.nreject++;
       this.h = 0.5 * Math.abs(hs);
       return 'rejected';
@@ -131,15 +180,23 @@ export class RosenbrockIntegrator implements Integrator {
     }
     const tNew = landing ? this.stop : t + hs;
     const tape = prep.tape;
+    if (tape !== undefined && stepper.record === undefined)
+      return { failed: `method '${stepper.name}' cannot record its steps` };
+    stepper.accept(t, hs, y, yNew);
+    let clamped = 0;
+    if (prep.nonnegative) {
+      for (let i = 0; i < n; i++) if (yNew[i]! < 0) yNew[i] = 0;
+    } else {
+      clamped = guard.project(yNew);
+    }
     if (tape !== undefined) {
-      if (stepper.record === undefined) return { failed: `method '${stepper.name}' cannot record its steps` };
       tape.begin(t, hs);
       tape.push(y);
-      stepper.record(tape);
+      stepper.record!(tape);
+      pushClamps(tape, guard, this.preClamps, clamped);
+      this.preClamps = 0;
       tape.end(tNew);
     }
-    stepper.accept(t, hs, y, yNew);
-    if (prep.nonnegative) for (let i = 0; i < n; i++) if (yNew[i]! < 0) yNew[i] = 0;
     stats.naccept++;
     this.t = tNew;
     this.y = yNew;
@@ -147,20 +204,31 @@ export class RosenbrockIntegrator implements Integrator {
     this.why = '';
     this.needJac = true;
     this.h = Math.min(Math.abs(controller.propose(hs, errNorm)), hmax);
-    if (!recorder.step(t, tNew, yNew, stepper.interpolant)) return 'done';
-    if (stepper.fsal !== undefined && !prep.nonnegative) this.fy.set(stepper.fsal);
+    if (!guard.step(t, tNew, yNew, stepper.interpolant)) return 'done';
+    if (stepper.fsal !== undefined && !prep.nonnegative && clamped === 0) this.fy.set(stepper.fsal);
     else f(tNew, yNew, this.fy);
-    if (!isFiniteVector(this.fy)) return { failed: `NaN or Inf in f at t=${tNew}` };
+    if (!isFiniteVector(this.fy)) return this.rescueOr(`NaN or Inf in f at t=${tNew}`);
     if (landing) {
       if (tNew === prep.t1) return 'done';
-      this.stop = recorder.nextStop(tNew);
+      this.stop = guard.nextStop(tNew);
       controller.reset();
     }
     return 'accepted';
   }
 }
 
-/** Solve a prepared problem with one Rosenbrock method. */
-export function integrateRosenbrock(prep: PreparedSolve, factory: RosenbrockFactory): Solution {
-  return runIntegrator(prep, new RosenbrockIntegrator(prep, factory));
+/** Solve a prepared problem with one Rosenbrock method (`settings`: the positivity rescue). */
+export function integrateRosenbrock(
+  prep: PreparedSolve,
+  factory: RosenbrockFactory,
+  settings: PositivitySettings = {},
+): Solution {
+  const integ = new RosenbrockIntegrator(prep, factory, settings);
+  const { guard, name } = integ;
+  if (!integ.start()) return guard.finish('failed', `NaN or Inf in f at t=${prep.t0}`, name);
+  for (;;) {
+    const outcome = integ.step();
+    if (outcome === 'done') return guard.finish('success', '', name);
+    if (typeof outcome === 'object') return guard.finish('failed', outcome.failed, name);
+  }
 }

@@ -1,6 +1,7 @@
 import type { ReverseSweep } from '@kinetica/ode-core';
 import { timeIncrement } from '../jacobian/time-derivative';
 import { DenseLU } from '../linalg/dense-lu';
+import { zeroClamped } from '../tape-clamps';
 import { RODAS5P_TABLEAU } from './rodas5p-tableau';
 
 const { gamma: GAMMA, a: A_ROWS, c: C_ROWS, ct: CT } = RODAS5P_TABLEAU;
@@ -27,6 +28,8 @@ for (let s = 1; s < S; s++) CH.set(C_ROWS[s - 1]!, s * S);
  * Reverse: w_s = W⁻ᵀ k̄_s from the last stage down; w_s feeds f's vjp at u_s, the ĉ and â couplings,
  * ∂f/∂t, and W's dependence on (y, p) through J: ∂(w_sᵀ J k_s)/∂(y, p), a second derivative taken as
  * a central difference of vjp along k_s (so the result is exact to about 1e-9 relative, not round-off).
+ * Components a positivity rescue clamped (listed after the stages, see `pushClamps`) get a zero
+ * cotangent.
  */
 export const rodas5Reverse: ReverseSweep = (tape, ctx) => {
   const { n, lambda } = ctx;
@@ -54,6 +57,10 @@ export const rodas5Reverse: ReverseSweep = (tape, ctx) => {
     const h = tape.h[step]!;
     const data = tape.data;
     const off = tape.start(step);
+    const clampsFrom = off + (1 + S) * n;
+    const clampsTo = tape.start(step + 1);
+    const bad = zeroClamped(data, clampsFrom, clampsTo, lambda, true);
+    if (bad !== '') return `rodas5 reverse: ${bad} at t=${t}`;
     for (let i = 0; i < n; i++) y[i] = data[off + i]!;
     for (let s = 0; s < S; s++) {
       const ks = K[s]!;
@@ -109,6 +116,7 @@ export const rodas5Reverse: ReverseSweep = (tape, ctx) => {
     addVjp(t + dt, y, vT, 1 / dt);
     addVjp(t, y, vT, -1 / dt);
     lambda.set(ybar);
+    zeroClamped(data, clampsFrom, clampsTo, lambda, false);
   }
   return '';
 };
