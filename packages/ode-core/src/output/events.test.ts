@@ -126,4 +126,58 @@ describe('events', () => {
     expect(() => sol.at!(tHit + 1e-6)).toThrow(RangeError);
     expect(sol.at!(tHit - 1e-3)[0]).toBeCloseTo(10 - 0.5 * G * (tHit - 1e-3) ** 2, 9);
   });
+
+  describe('a trigger that is ±Number.MIN_VALUE at equality (as SBML relations compile)', () => {
+    const decay: RhsFunction = (_t, y, d) => void (d[0] = -y[0]!);
+    const relation = (atEquality: number) => (t: number) => {
+      const d = t - 1.2;
+      return d === 0 ? atEquality : d;
+    };
+
+    /**
+     * Solve with the trigger as a terminal event, restarting from the located time until the
+     * trigger holds there, as the SBML layer does; the number of solves that took.
+     */
+    function solvesUntilTrue(
+      method: ExplicitMethodName,
+      trigger: (t: number) => number,
+    ): { solves: number; t: number } {
+      let t = 0;
+      let y = [1];
+      for (let solves = 1; solves <= 30; solves++) {
+        const sol = solve(
+          { f: decay, y0: y, tspan: [t, 3] },
+          { method, events: [{ g: (tt) => trigger(tt), direction: 1, terminal: true }] },
+        );
+        expect(sol.events).toHaveLength(1);
+        t = sol.events[0]!.t;
+        y = [sol.events[0]!.y[0]!];
+        if (trigger(t) > 0) return { solves, t };
+      }
+      return { solves: Number.POSITIVE_INFINITY, t };
+    }
+
+    it.each<ExplicitMethodName>([
+      'dopri5',
+      'tsit5',
+      'bs3',
+      'dop853',
+    ])('%s: time ≥ 1.2 is located at exactly 1.2 by one solve (was: 7 to 18 restarts before it)', (method) => {
+      const { solves, t } = solvesUntilTrue(method, relation(Number.MIN_VALUE));
+      expect(t).toBe(1.2);
+      expect(solves).toBe(1);
+    });
+
+    it.each<ExplicitMethodName>([
+      'dopri5',
+      'tsit5',
+      'bs3',
+      'dop853',
+    ])('%s: time > 1.2 is located just after 1.2 by one solve', (method) => {
+      const { solves, t } = solvesUntilTrue(method, relation(-Number.MIN_VALUE));
+      expect(t).toBeGreaterThan(1.2);
+      expect(t - 1.2).toBeLessThanOrEqual(1.2e-12);
+      expect(solves).toBe(1);
+    });
+  });
 });

@@ -60,8 +60,22 @@ export function initialStepSize(
 }
 
 /**
+ * Smallest first step `firstStep` estimates, in units of EPSILON·|t|. The loops give up on a step
+ * of at most 16 ulps of t (the explicit and Rosenbrock loops; 10 in radau5 and bdf): below that,
+ * t + h rounds to t or nearly so. `initialStepSize` knows nothing of t's magnitude: a state that is
+ * a round-off residue of 0 with a tight atol (y = 5.6e-17, atol = 1e-12, y' = 1) makes it answer
+ * |y|/|f| ≈ 5.6e-17, harmless at t = 0 but an immediate "step size underflow" at t = 1, as on a
+ * restart after an event. 1000 ulps is still far below any step that resolves the dynamics (the
+ * controller grows it by up to facmax per accepted step), and leaves room for two rejections at
+ * the default facmin = 0.2 (1000 → 200 → 40 ulps) before the loop's own floor.
+ */
+const FIRST_STEP_MIN_ULPS = 1000;
+
+/**
  * The first step magnitude of a loop at (t, y) with f(t, y) = fy: the user's h0, or
- * `initialStepSize` for an error estimate of the given order; never above hmax or the rest of the span.
+ * `initialStepSize` for an error estimate of the given order, but no less than
+ * FIRST_STEP_MIN_ULPS ulps of t; never above hmax or the rest of the span. The user's h0 is taken
+ * as given (a fixed-step method runs with it).
  */
 export function firstStep(
   prep: PreparedSolve,
@@ -71,8 +85,8 @@ export function firstStep(
   order: number,
   work: InitialStepWork,
 ): number {
+  if (prep.h0 !== undefined) return Math.min(prep.h0, prep.hmax);
   const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - t));
-  const h =
-    prep.h0 ?? initialStepSize(prep.f, t, y, fy, order, prep.rtol, prep.atol, prep.direction, hmax, work);
-  return Math.min(h, prep.hmax);
+  const h = initialStepSize(prep.f, t, y, fy, order, prep.rtol, prep.atol, prep.direction, hmax, work);
+  return Math.min(Math.max(h, FIRST_STEP_MIN_ULPS * Number.EPSILON * Math.abs(t)), hmax);
 }
