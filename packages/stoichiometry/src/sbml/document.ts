@@ -70,6 +70,11 @@ export interface SbmlModel {
   functions: Map<string, { params: string[]; body: MathNode }>;
   initialAssignments: Array<{ symbol: string; math: MathNode }>;
   rules: SbmlRule[];
+  /**
+   * Algebraic rules 0 = math, in document order (`where` names the rule for messages). Which
+   * variable each determines is found when the model is compiled (see `compileSbml`).
+   */
+  algebraicRules: Array<{ math: MathNode; where: string }>;
   reactions: SbmlReaction[];
   /** Events in document order (those without trigger math, which never fire, are dropped). */
   events: SbmlEvent[];
@@ -82,7 +87,7 @@ const REFUSED_LISTS: Record<string, string> = {
 };
 
 /**
- * Read an SBML Level 2 or 3 core document. Algebraic rules, fast reactions, constraints,
+ * Read an SBML Level 2 or 3 core document. Fast reactions, constraints,
  * stoichiometryMath and SBML packages raise `SbmlUnsupportedError` naming the element (the `rateOf`
  * and `delay` csymbols are read; `compileSbml` refuses the uses it does not compute); malformed
  * documents raise TypeError.
@@ -160,10 +165,14 @@ export function readSbml(text: string): SbmlModel {
       return { symbol, math: mathOf(ia, `initialAssignment ${symbol}`) };
     });
   const rules: SbmlRule[] = [];
+  const algebraicRules: SbmlModel['algebraicRules'] = [];
   const ruleList = child(model, 'listOfRules');
   for (const r of ruleList?.children ?? []) {
-    if (r.name === 'algebraicRule')
-      throw new SbmlUnsupportedError('algebraicRule', 'algebraic rules need a DAE solver');
+    if (r.name === 'algebraicRule' && hasMath(r)) {
+      const where = `algebraicRule ${r.attributes.id ?? r.attributes.metaid ?? `#${algebraicRules.length + 1}`}`;
+      algebraicRules.push({ math: mathOf(r, where), where });
+      continue;
+    }
     if ((r.name !== 'assignmentRule' && r.name !== 'rateRule') || !hasMath(r)) continue;
     const variable = r.attributes.variable ?? '';
     rules.push({
@@ -184,6 +193,7 @@ export function readSbml(text: string): SbmlModel {
     functions,
     initialAssignments,
     rules,
+    algebraicRules,
     reactions,
     events,
   };

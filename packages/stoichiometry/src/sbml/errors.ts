@@ -1,6 +1,6 @@
 /**
  * A construct that this importer deliberately does not simulate (delays whose time changes where the
- * solver reads them, rateOf uses it does not compute, algebraic rules, packages, …). `element` names the SBML or MathML element, so a
+ * solver reads them, rateOf uses it does not compute, over-determined algebraic rules, packages, …). `element` names the SBML or MathML element, so a
  * refusal is explicit and checkable.
  */
 export class SbmlUnsupportedError extends Error {

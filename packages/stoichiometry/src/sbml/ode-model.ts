@@ -1,4 +1,5 @@
 import type { RhsFunction } from '@kinetica/ode-core';
+import { matchAlgebraicRules, newtonSolve } from './algebraic';
 import { compileMath, type CompileContext, type DelayCompile, type Evaluator } from './compile-math';
 import { DelayHistory, type DelayedRead } from './delay-history';
 import type { SbmlModel } from './document';
@@ -41,6 +42,12 @@ export interface SbmlOde {
    * piece longer than the smallest of `history.delays` (see `simulateSbml`).
    */
   readonly history?: DelayHistory;
+  /**
+   * Present when the model has algebraic rules: how many of their solves failed after the initial
+   * values (the algebraic variables are then NaN, so the solver rejects the step or stops, and an
+   * output row reads NaN), and why the last one did.
+   */
+  readonly algebraicFailures?: { readonly count: number; readonly last?: string };
 }
 
 /** A compiled SBML event. Every function reads the model at state (t, y) (assignment rules re-evaluated). */
@@ -135,6 +142,60 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   );
   const rateRules = new Map(model.rules.filter((r) => r.type === 'rate').map((r) => [r.variable, r]));
   const speciesById = new Map(model.species.map((s) => [s.id, s]));
+  for (const r of model.rules) {
+    if (!slots.has(r.variable))
+      throw new TypeError(`SBML: a rule targets the undefined symbol "${r.variable}"`);
+  }
+
+  // Algebraic rules (see ./algebraic.ts): the variable each determines, by SBML's matching. Free to be
+  // determined: what is not constant, has no assignment or rate rule and (species) is not changed by
+  // reactions, i.e. is not a non-boundary reactant or product. Nor what an event assigns: SBML's own
+  // check leaves events out, but a rule would contradict the assignment at once (the value is fixed
+  // by the rule at all times), so an event target is never the variable a rule determines; a model
+  // whose rule has no other variable is refused as over-determined.
+  const assignedByEvents = new Set(model.events.flatMap((e) => e.assignments.map((a) => a.variable)));
+  const reactionChanged = new Set(
+    model.reactions
+      .flatMap((r) => [...r.reactants, ...r.products])
+      .map((sr) => sr.species)
+      .filter((id) => speciesById.get(id)?.boundaryCondition === false),
+  );
+  const constantOf = new Map<string, boolean>([
+    ...model.compartments.map((c) => [c.id, c.constant] as const),
+    ...model.species.map((sp) => [sp.id, sp.constant] as const),
+    ...model.parameters.map((p) => [p.id, p.constant] as const),
+    ...model.reactions.flatMap((r) =>
+      [...r.reactants, ...r.products].flatMap((sr) => (sr.id ? [[sr.id, sr.constant] as const] : [])),
+    ),
+  ]);
+  const algebraicRules = model.algebraicRules.map((r) => ({
+    where: r.where,
+    text: formatMath(r.math),
+    reads: currentSymbols(r.math, model.functions),
+  }));
+  const { variableOf: algebraicVariableOf } = matchAlgebraicRules(
+    algebraicRules,
+    (x) =>
+      constantOf.get(x) === false &&
+      !assignmentRules.has(x) &&
+      !rateRules.has(x) &&
+      !assignedByEvents.has(x) &&
+      !(kinds.get(x) === 'species' && reactionChanged.has(x)),
+  );
+  const algebraicVariables = new Set(algebraicVariableOf);
+  const algebraicRuleOf = (x: string): string => {
+    const i = algebraicVariableOf.indexOf(x);
+    return `${algebraicRules[i]!.where} (0 = ${algebraicRules[i]!.text})`;
+  };
+  for (const ia of model.initialAssignments) {
+    if (algebraicVariables.has(ia.symbol)) {
+      throw new SbmlUnsupportedError(
+        'algebraicRule',
+        `an initialAssignment sets ${ia.symbol}, which ${algebraicRuleOf(ia.symbol)} determines ` +
+          '(its initial value would be fixed twice)',
+      );
+    }
+  }
 
   // Rates: every rate rule's value, and rateOf(x) for each x that some math asks for, get a slot,
   // filled in dependency order with the other derived values (so rateOf reads a value computed in
@@ -153,6 +214,9 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       rateTargets.add(sp.compartment);
   }
   const rateOfSlot = new Map([...rateTargets].map((x) => [x, nSlots++]));
+  // One slot per group of algebraic rules solved together (at most one per rule): its Newton iterations.
+  const algebraicSlot0 = nSlots;
+  nSlots += model.algebraicRules.length;
   const v = new Float64Array(nSlots);
 
   const context = (where: string, locals?: Map<string, number>): CompileContext => ({
@@ -195,7 +259,8 @@ export function compileSbml(model: SbmlModel): SbmlOde {
         kinds.get(id) !== 'species' &&
         !assignmentRules.has(id) &&
         !rateRules.has(id) &&
-        !eventTargets.has(id),
+        !eventTargets.has(id) &&
+        !algebraicVariables.has(id),
     ),
   );
   const delayUses: DelayUse[] = [];
@@ -270,10 +335,6 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     }
     return s;
   };
-  for (const r of model.rules) {
-    if (!slots.has(r.variable))
-      throw new TypeError(`SBML: a rule targets the undefined symbol "${r.variable}"`);
-  }
   for (const [id] of assignmentRules)
     if (rateRules.has(id)) throw new TypeError(`SBML: "${id}" has both an assignment and a rate rule`);
   for (const s of model.species) {
@@ -290,6 +351,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   for (const s of model.species) {
     if (assignmentRules.has(s.id)) continue;
     if (rateRules.has(s.id)) continue;
+    if (algebraicVariables.has(s.id)) continue;
     // Constant and boundary species keep their amount (the SBML Test Suite's reading, e.g. case 01117):
     // they are states with zero derivative, and their concentration follows the compartment.
     amountStates.add(s.id);
@@ -382,10 +444,133 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   derived.push(...reactionDerived);
   const rateDerived = [...rateOfSlot].map(([x, slot]) => rateItem(x, slot));
   derived.push(...rateDerived);
+  const algebraicFailures: { count: number; last?: string } = { count: 0 };
+  const algebraicCompiled = model.algebraicRules.map((r) => ({
+    ...compileWithDelays(r.math, r.where),
+    deps: deps(r.math),
+  }));
+  /**
+   * The algebraic variables as computations among `items`: the rules are grouped into strongly
+   * connected blocks (a rule is linked to the rules whose variables it reads, directly or through
+   * `items`: assignment rules, concentrations, …), each solved by Newton's method for its own
+   * variables, after the blocks and values it reads; inside, the items that depend on its variables
+   * are recomputed at every residual evaluation. `guesses` (initial values only): the declared values,
+   * Newton's starting point; otherwise each solve starts from the previous solution.
+   */
+  function algebraicItems(items: readonly Derived[], guesses?: ReadonlyMap<string, Derived>): Derived[] {
+    const n = algebraicCompiled.length;
+    if (n === 0) return [];
+    const byName = new Map(items.map((d) => [d.provides, d]));
+    const indexOf = new Map(algebraicVariableOf.map((x, i) => [x, i]));
+    const reads = algebraicCompiled.map((rule) => {
+      const out = new Set<number>();
+      const seen = new Set<string>();
+      const stack = [...rule.deps];
+      for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const i = indexOf.get(name);
+        if (i !== undefined) out.add(i);
+        else stack.push(...(byName.get(name)?.deps ?? []));
+      }
+      return out;
+    });
+    const out: Derived[] = [];
+    stronglyConnected(n, reads).forEach((block, b) => {
+      const own = new Set(block.map((i) => algebraicVariableOf[i]!));
+      const memo = new Map<string, boolean>();
+      const dependsOnOwn = (name: string): boolean => {
+        if (own.has(name)) return true;
+        const known = memo.get(name);
+        if (known !== undefined) return known;
+        memo.set(name, false);
+        const d = byName.get(name);
+        const result = d !== undefined && [...d.deps].some(dependsOnOwn);
+        memo.set(name, result);
+        return result;
+      };
+      const ruleDeps = block.flatMap((i) => [...algebraicCompiled[i]!.deps]);
+      const inner = topologicalOrder(
+        closure(ruleDeps, items).filter((d) => dependsOnOwn(d.provides)),
+        'algebraic rules',
+      );
+      const innerNames = new Set(inner.map((d) => d.provides));
+      const zSlots = block.map((i) => slots.get(algebraicVariableOf[i]!)!);
+      const starts = guesses ? block.map((i) => guesses.get(algebraicVariableOf[i]!)!) : [];
+      const blockDeps = new Set<string>();
+      for (const name of [
+        ...ruleDeps,
+        ...inner.flatMap((d) => [...d.deps]),
+        ...starts.flatMap((d) => [...d.deps]),
+      ])
+        if (!own.has(name) && !innerNames.has(name)) blockDeps.add(name);
+      const residuals = block.map((i) => algebraicCompiled[i]!.run);
+      const refresh = (x: Float64Array): void => {
+        for (const d of inner) x[d.slot] = d.run(x);
+      };
+      const provides = `#algebraic block ${b + 1}`;
+      const what = block.map(
+        (i) => `${algebraicVariableOf[i]} from ${algebraicRuleOf(algebraicVariableOf[i]!)}`,
+      );
+      out.push({
+        slot: algebraicSlot0 + b,
+        provides,
+        deps: blockDeps,
+        delays: [
+          ...block.flatMap((i) => algebraicCompiled[i]!.delays),
+          ...inner.flatMap((d) => d.delays ?? []),
+        ],
+        timed:
+          block.some((i) => readsTime(model.algebraicRules[i]!.math, model.functions)) ||
+          starts.some((d) => d.timed),
+        run(x) {
+          starts.forEach((d, j) => void (x[zSlots[j]!] = d.run(x)));
+          // No declared value (or a NaN one): start from 1 (0 could divide by a compartment size).
+          for (const s of zSlots) if (!Number.isFinite(x[s]!)) x[s] = 1;
+          const outcome = newtonSolve(x, zSlots, residuals, refresh);
+          if (outcome.ok) return outcome.iterations;
+          const t = x[timeSlot]!;
+          if (guesses) {
+            // Consistent initialisation failed: no value of the model is defined, so refuse by name.
+            throw new SbmlUnsupportedError(
+              'algebraicRule',
+              outcome.reason === 'singular'
+                ? `solving for ${what.join('; ')} at t=${t}: the rules' Jacobian with respect to these ` +
+                    'variables is singular at the starting values (index > 1, or no unique solution)'
+                : `solving for ${what.join('; ')} at t=${t}: Newton's method found no solution ` +
+                    '(no consistent initial values)',
+            );
+          }
+          // Inside the integration: NaN, so that the solver rejects the step (a trial state far from
+          // the solution) or fails with the message that its values became NaN.
+          algebraicFailures.count++;
+          algebraicFailures.last =
+            `algebraic rules: no solution for ${what.join('; ')} at t=${t}` +
+            (outcome.reason === 'singular' ? ' (singular Jacobian: index > 1 or no unique solution)' : '');
+          for (const s of zSlots) x[s] = Number.NaN;
+          refresh(x);
+          return Number.NaN;
+        },
+      });
+      for (const i of block) {
+        const slot = slots.get(algebraicVariableOf[i]!)!;
+        out.push({
+          slot,
+          provides: algebraicVariableOf[i]!,
+          deps: new Set([provides]),
+          run: (x) => x[slot]!,
+        });
+      }
+    });
+    return out;
+  }
+  derived.push(...algebraicItems(derived));
   const orderedDerived = topologicalOrder(derived, 'assignment rules and rate laws');
 
   // --- Initial values --------------------------------------------------------------------------
   const initial: Derived[] = [];
+  /** The algebraic variables' declared initial values (their rules' starting points). */
+  const algebraicStarts = new Map<string, Derived>();
   const initialAssignments = new Map(model.initialAssignments.map((ia) => [ia.symbol, ia]));
   for (const ia of model.initialAssignments) {
     if (!slots.has(ia.symbol))
@@ -395,6 +580,10 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     const ia = initialAssignments.get(id);
     const rule = assignmentRules.get(id);
     const node = ia?.math ?? rule?.math;
+    if (algebraicVariables.has(id)) {
+      algebraicStarts.set(id, declaredInitial(id, slot));
+      continue;
+    }
     if (node) {
       initial.push({
         slot,
@@ -408,6 +597,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     initial.push(declaredInitial(id, slot));
   }
   initial.push(...reactionDerived, ...rateDerived);
+  initial.push(...algebraicItems(initial, algebraicStarts));
   function declaredInitial(id: string, slot: number): Derived {
     const kind = kinds.get(id)!;
     const constant = (value: number | undefined): Derived => {
@@ -451,6 +641,12 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     const refuse = (why: string): never => {
       throw new SbmlUnsupportedError('csymbol', `rateOf(${x}): ${why}`);
     };
+    if (algebraicVariables.has(x)) {
+      refuse(
+        `${x} is determined by ${algebraicRuleOf(x)}; its rate would be the time derivative of the ` +
+          'implicit solution, which is not computed',
+      );
+    }
     const rule = rateRules.get(x);
     if (rule)
       return { slot, provides, deps: deps(rule.math), ...compileWithDelays(rule.math, `rateRule ${x}`) };
@@ -711,6 +907,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
 
   return {
     ...(history ? { history } : {}),
+    ...(model.algebraicRules.length > 0 ? { algebraicFailures } : {}),
     events,
     stateNames: states.map((s) => s.name),
     y0,
@@ -870,6 +1067,7 @@ function substitute(node: MathNode, args: ReadonlyMap<string, MathNode>): MathNo
 function modelMaths(model: SbmlModel): Array<{ node: MathNode; locals?: ReadonlySet<string> }> {
   const out: Array<{ node: MathNode; locals?: ReadonlySet<string> }> = [];
   for (const r of model.rules) out.push({ node: r.math });
+  for (const r of model.algebraicRules) out.push({ node: r.math });
   for (const ia of model.initialAssignments) out.push({ node: ia.math });
   for (const r of model.reactions) {
     if (r.kineticLaw)
@@ -881,6 +1079,41 @@ function modelMaths(model: SbmlModel): Array<{ node: MathNode; locals?: Readonly
     if (e.priority) out.push({ node: e.priority });
     for (const a of e.assignments) out.push({ node: a.math });
   }
+  return out;
+}
+
+/**
+ * The strongly connected components of the graph i → j for j in `edges[i]` (Tarjan), each as a list
+ * of nodes; every component comes after those it reaches.
+ */
+function stronglyConnected(n: number, edges: ReadonlyArray<ReadonlySet<number>>): number[][] {
+  const index = new Array<number>(n).fill(-1);
+  const low = new Array<number>(n).fill(0);
+  const onStack = new Array<boolean>(n).fill(false);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  let counter = 0;
+  const visit = (i: number): void => {
+    index[i] = low[i] = counter++;
+    stack.push(i);
+    onStack[i] = true;
+    for (const j of edges[i]!) {
+      if (index[j] === -1) {
+        visit(j);
+        low[i] = Math.min(low[i]!, low[j]!);
+      } else if (onStack[j]) low[i] = Math.min(low[i]!, index[j]!);
+    }
+    if (low[i] === index[i]) {
+      const component: number[] = [];
+      for (let j = stack.pop(); j !== undefined; j = stack.pop()) {
+        onStack[j] = false;
+        component.push(j);
+        if (j === i) break;
+      }
+      out.push(component.sort((a, b) => a - b));
+    }
+  };
+  for (let i = 0; i < n; i++) if (index[i] === -1) visit(i);
   return out;
 }
 

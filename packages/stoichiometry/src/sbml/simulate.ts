@@ -70,28 +70,55 @@ export function simulateSbml(
   });
   const times = Array.from({ length: s.steps + 1 }, (_, k) => s.start + (k * s.duration) / s.steps);
   const header = ['time', ...s.variables];
-  const row = (t: number, y: Float64Array): number[] => [t, ...readers.map((read) => read(t, y))];
+  // An algebraic rule without a solution at an output time makes its row NaN: the simulation stops
+  // there as failed (the rows before it kept), never a 'success' with NaN values.
+  const failures = ode.algebraicFailures;
+  let failedRow: { index: number; message: string } | undefined;
+  let rowCount = 0;
+  const row = (t: number, y: Float64Array): number[] => {
+    const before = failures?.count ?? 0;
+    const out = [t, ...readers.map((read) => read(t, y))];
+    if (failures && failures.count > before && !failedRow)
+      failedRow = { index: rowCount, message: failures.last ?? '' };
+    rowCount++;
+    return out;
+  };
   const factor = options.toleranceFactor ?? 1e-4;
   const rtol = options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12));
   const atol = options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15));
   const solve = options.solve ?? stiffSolve;
+  /** A failure message, with why an algebraic rule had no solution where that was the cause. */
+  const explain = (sim: SbmlSimulation): SbmlSimulation => {
+    if (failedRow) {
+      return {
+        status: 'failed',
+        message: `output at t=${sim.rows[failedRow.index]?.[0]}: ${failedRow.message}`,
+        header,
+        rows: sim.rows.slice(0, failedRow.index),
+      };
+    }
+    const why = sim.status === 'success' ? undefined : failures?.last;
+    return why ? { ...sim, message: `${sim.message} (${why})` } : sim;
+  };
   if (ode.events.length > 0 || ode.history) {
-    return simulatePiecewise(ode, times, row, header, {
-      solve,
-      method: options.method ?? 'bdf',
-      rtol,
-      atol,
-    });
+    return explain(
+      simulatePiecewise(ode, times, row, header, {
+        solve,
+        method: options.method ?? 'bdf',
+        rtol,
+        atol,
+      }),
+    );
   }
   if (ode.stateNames.length === 0) {
-    return { status: 'success', message: '', header, rows: times.map((t) => row(t, ode.y0)) };
+    return explain({ status: 'success', message: '', header, rows: times.map((t) => row(t, ode.y0)) });
   }
   const sol = solve(
     { f: ode.f, y0: ode.y0, tspan: [s.start, s.start + s.duration] },
     { method: options.method ?? 'bdf', rtol, atol, saveAt: times },
   );
   const rows = Array.from(sol.t, (t, i) => row(t, sol.y[i]!));
-  return { status: sol.status, message: sol.message, header, rows };
+  return explain({ status: sol.status, message: sol.message, header, rows });
 }
 
 /** A scheduled execution of an event (immediately due when the event has no delay). */
