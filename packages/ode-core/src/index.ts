@@ -12,7 +12,7 @@ export type { RecorderConfig } from './output/recorder';
 export { locateRoot } from './output/locate-root';
 export { scaledErrorNorm } from './step-size/error-norm';
 export { reachesStop } from './step-size/landing';
-export { firstStep, initialStepSize } from './step-size/initial-step';
+export { firstStep, firstStepFloor, initialStepSize } from './step-size/initial-step';
 export type { InitialStepWork } from './step-size/initial-step';
 export { PIController } from './controllers/pi';
 export { HermiteInterpolant, hermiteInterpolant, hermiteEvaluate } from './interpolation/hermite';

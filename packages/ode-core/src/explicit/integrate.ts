@@ -96,7 +96,9 @@ export class ExplicitIntegrator implements Integrator {
     const landing = reachesStop(t, d * this.h, this.stop, d);
     const tNew = landing ? this.stop : t + d * this.h;
     const hStep = tNew - t;
-    if (!(Math.abs(hStep) > 16 * Number.EPSILON * Math.abs(t)) || tNew === t) {
+    // A step that lands on the stop is taken however short: a sliver of span before an event's
+    // time or t1 is one step, not an underflow.
+    if (tNew === t || (!landing && !(Math.abs(hStep) > 16 * Number.EPSILON * Math.abs(t)))) {
       return { failed: `${this.lastRejectNonFinite ? 'NaN or Inf in f' : 'step size underflow'} at t=${t}` };
     }
     stats.nsteps++;

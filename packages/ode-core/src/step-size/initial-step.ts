@@ -71,6 +71,11 @@ export function initialStepSize(
  */
 const FIRST_STEP_MIN_ULPS = 1000;
 
+/** The smallest first step at t: FIRST_STEP_MIN_ULPS ulps of |t| (0 at t = 0). */
+export function firstStepFloor(t: number): number {
+  return FIRST_STEP_MIN_ULPS * Number.EPSILON * Math.abs(t);
+}
+
 /**
  * The first step magnitude of a loop at (t, y) with f(t, y) = fy: the user's h0, or
  * `initialStepSize` for an error estimate of the given order, but no less than
@@ -88,5 +93,5 @@ export function firstStep(
   if (prep.h0 !== undefined) return Math.min(prep.h0, prep.hmax);
   const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - t));
   const h = initialStepSize(prep.f, t, y, fy, order, prep.rtol, prep.atol, prep.direction, hmax, work);
-  return Math.min(Math.max(h, FIRST_STEP_MIN_ULPS * Number.EPSILON * Math.abs(t)), hmax);
+  return Math.min(Math.max(h, firstStepFloor(t)), hmax);
 }

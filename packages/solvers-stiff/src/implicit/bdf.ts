@@ -1,4 +1,5 @@
 import {
+  firstStepFloor,
   initialStepSize,
   isFiniteVector,
   type PreparedSolve,
@@ -135,7 +136,10 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   } else {
     // Bounded by the rest of the span too: the estimate's trial step evaluates f there.
     const hTrial = Math.min(prep.hmax, Math.abs(t1 - t));
-    hAbs = initialStepSize(f, t, prep.y0, fv, 1, rtol, atol, dir, hTrial, { y1: yNew, f1: dy });
+    // No less than ode-core's first-step floor (a state that is a round-off residue of 0, as on a
+    // restart at an event's time, makes the estimate a few ulps of t: an immediate underflow).
+    const estimate = initialStepSize(f, t, prep.y0, fv, 1, rtol, atol, dir, hTrial, { y1: yNew, f1: dy });
+    hAbs = Math.min(Math.max(estimate, firstStepFloor(t)), hTrial);
   }
   for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
   log?.start(t, hAbs * dir, prep.y0);
@@ -232,8 +236,17 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
         break;
       }
       if (hAbs < minStep) {
-        failure = `step size underflow at t=${t}`;
-        break;
+        // A sliver of span up to the next stop (a piece that starts a few ulps before an event's
+        // time or t1) is one step that lands on it, not an underflow.
+        const rest = Math.abs(tStop - t);
+        if (!(rest <= minStep)) {
+          failure = `step size underflow at t=${t}`;
+          break;
+        }
+        if (hAbs < rest) {
+          rescaleD(rest / hAbs);
+          hAbs = rest;
+        }
       }
       stats.nsteps++;
       tNew = t + dir * hAbs;

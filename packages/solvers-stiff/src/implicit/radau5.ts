@@ -251,7 +251,9 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
     }
 
     if (stats.nsteps >= maxSteps) return fail(`maxSteps (${maxSteps}) reached at t=${x}`);
-    if (0.1 * Math.abs(h) <= Math.abs(x) * UROUND || h === 0) {
+    // A step that lands on the next stop is taken however short (a sliver of span left before an
+    // event's time or t1 is one step, not an underflow).
+    if (h === 0 || (!last && 0.1 * Math.abs(h) <= Math.abs(x) * UROUND)) {
       const message = `step size underflow at t=${x}${why ? ` (${why})` : ''}`;
       if (rescue(message)) continue;
       return fail(message);

@@ -147,7 +147,13 @@ export class RosenbrockIntegrator implements Integrator {
     let hs = dir * this.h;
     const landing = reachesStop(t, hs, this.stop, dir);
     if (landing) hs = this.stop - t;
-    if (Math.abs(hs) <= 16 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE))
+    // A first try that lands on the next stop is taken however short (a sliver of span before an
+    // event's time or t1 is one step, not an underflow); after a rejection (`why` set) it is not.
+    const sliver = landing && this.why === '';
+    if (
+      hs === 0 ||
+      (!sliver && Math.abs(hs) <= 16 * Number.EPSILON * Math.max(Math.abs(t), Number.MIN_VALUE))
+    )
       return this.rescueOr(`step size underflow at t=${t}${this.why ? ` (${this.why})` : ''}`);
     if (this.needJac) {
       jacobian.evaluate(t, this.y, this.fy, hs);
