@@ -81,10 +81,15 @@ describe('kinetica train: ensembles, pooled tables, autonomous models', () => {
     expect(model.neural.ensemble.members[0].spec.nControls).toBe(0);
   });
 
-  it('refuses --elasticity without a reaction file, and a bad --ensemble, before reading data', () => {
+  it('refuses --elasticity/--saturation without a reaction file, a bad --saturation and a bad --ensemble, before reading data', () => {
     const out = join(dir, 'refused');
     for (const [extra, message] of [
       [{ elasticity: '0.5' }, /--elasticity applies to the S·r_θ model; give --reactions FILE/],
+      [{ saturation: '2' }, /--saturation applies to the S·r_θ model; give --reactions FILE/],
+      [
+        { reactions: join(dir, 'missing.reactions'), saturation: '0' },
+        /--saturation must be 'learned', 'none' or a finite number > 0, got '0'/,
+      ],
       [{ ensemble: '0' }, /--ensemble must be a positive integer/],
     ] as const) {
       const r = runCli(smallTrainArgs(join(dir, 'missing.csv'), out, extra));

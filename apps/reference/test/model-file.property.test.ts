@@ -229,6 +229,7 @@ describe('mutated model.json files: a correct prediction or one line naming the 
         stoichiometry: {
           ...readReactions(net, STATES, CONTROLS),
           elasticity: 'learned',
+          enzymeSaturation: 'learned',
           michaelisMenten: true,
         },
       }),
@@ -239,7 +240,7 @@ describe('mutated model.json files: a correct prediction or one line naming the 
     property(() => mlp, 2000);
   });
 
-  it('the S·r_θ ensemble (stoichiometry, learned elasticities, Michaelis constants)', () => {
+  it('the S·r_θ ensemble (stoichiometry, learned elasticities and saturations, Michaelis constants)', () => {
     property(() => reactions, 2000);
   });
 

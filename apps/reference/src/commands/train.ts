@@ -27,6 +27,7 @@ const options = {
   hidden: 'list',
   reactions: 'string',
   elasticity: 'string',
+  saturation: 'string',
   kinetics: { kind: 'string', oneOf: ['mass-action', 'michaelis-menten'] },
   ensemble: { kind: 'integer', min: 1 },
   json: 'flag',
@@ -37,7 +38,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'fit a neural ODE on some strains and predict held-out ones (with the ML baseline)',
   usage:
-    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--kinetics mass-action|michaelis-menten]] [--json] [--quiet]',
+    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--saturation learned|K|none] [--kinetics mass-action|michaelis-menten]] [--json] [--quiet]',
   options,
   optionHelp: {
     data: 'CSV/TSV table, one row per strain and time (wide layout); give it again to pool tables of other pathways (a state a table lacks is masked)',
@@ -58,6 +59,7 @@ export const trainCommand: Command = {
       'reaction file: fit dx/dt = S·r with one learned rate per reaction, times its protein level (examples/limonene.reactions)',
     elasticity:
       "with --reactions: rate ∝ E^α; 'learned' (one α in (0,1) per reaction and enzyme, default) or a fixed α",
+    saturation: `with --reactions: each enzyme factor (E/Ē)^α saturates at 1 + κ times its value at the mean level Ē; 'learned' (κ per reaction and enzyme, started at ${NETWORK_DEFAULTS.enzymeSaturationInit}; default), a fixed κ > 0, or 'none' (the pure power law)`,
     kinetics:
       'with --reactions: substrate factor of each rate, mass-action (x/level) or michaelis-menten (x/(x+K), K learned; default)',
     json: 'print metrics as one JSON line on stdout',
@@ -82,7 +84,7 @@ export const trainCommand: Command = {
     checkSelection('train', sel);
     const neural = neuralOptions(o);
     const reactionsFile = o.reactions as string | undefined;
-    for (const name of ['elasticity', 'kinetics'])
+    for (const name of ['elasticity', 'saturation', 'kinetics'])
       if (o[name] !== undefined && !reactionsFile)
         throw new CliError(`kinetica train: --${name} applies to the S·r_θ model; give --reactions FILE`);
     const kinetics = reactionsFile ? kineticOptions(o) : undefined;
@@ -168,14 +170,32 @@ function neuralOptions(o: Record<string, unknown>): Omit<NeuralFitOptions, 'seed
   };
 }
 
-/** --elasticity and --kinetics of the S·r_θ model (defaults: learned α, Michaelis–Menten substrates). */
+/**
+ * --elasticity, --saturation and --kinetics of the S·r_θ model (defaults: learned α, learned
+ * saturation started at the network default, Michaelis–Menten substrates).
+ */
 function kineticOptions(o: Record<string, unknown>): {
   elasticity: number | 'learned';
+  elasticityInit: number;
+  enzymeSaturation?: number | 'learned';
+  enzymeSaturationInit: number;
   michaelisMenten: boolean;
 } {
   const e = (o.elasticity as string | undefined) ?? 'learned';
   const alpha = e === 'learned' ? e : Number(e);
   if (alpha !== 'learned' && !(e.trim() !== '' && alpha >= 0 && alpha <= 4))
     throw new CliError(`kinetica train: --elasticity must be 'learned' or a number in [0, 4], got '${e}'`);
-  return { elasticity: alpha, michaelisMenten: o.kinetics !== 'mass-action' };
+  const k = (o.saturation as string | undefined) ?? NETWORK_DEFAULTS.enzymeSaturation;
+  const kappa = k === 'learned' || k === 'none' ? k : Number(k);
+  if (typeof kappa === 'number' && !(k.trim() !== '' && kappa > 0 && Number.isFinite(kappa)))
+    throw new CliError(
+      `kinetica train: --saturation must be 'learned', 'none' or a finite number > 0, got '${k}'`,
+    );
+  return {
+    elasticity: alpha,
+    elasticityInit: NETWORK_DEFAULTS.elasticityInit,
+    ...(kappa !== 'none' ? { enzymeSaturation: kappa } : {}),
+    enzymeSaturationInit: NETWORK_DEFAULTS.enzymeSaturationInit,
+    michaelisMenten: o.kinetics !== 'mass-action',
+  };
 }

@@ -200,6 +200,8 @@ export function resolveStructure(
         ...found.structure,
         elasticity: NETWORK_DEFAULTS.elasticity,
         elasticityInit: NETWORK_DEFAULTS.elasticityInit,
+        enzymeSaturation: NETWORK_DEFAULTS.enzymeSaturation,
+        enzymeSaturationInit: NETWORK_DEFAULTS.enzymeSaturationInit,
         michaelisMenten: NETWORK_DEFAULTS.michaelisMenten,
       },
     };

@@ -73,6 +73,10 @@ const stoichiometrySchema = obj({
     v.gtValue(0, expect('a number in (0, 1)')),
     v.ltValue(1, expect('a number in (0, 1)')),
   ),
+  enzymeSaturation: v.optional(
+    v.union([v.literal('learned'), positive], expect("'learned' or a finite positive number")),
+  ),
+  enzymeSaturationInit: v.optional(positive),
   michaelisMenten: bool,
   reversible: list(bool),
   networkControls: bool,
@@ -250,7 +254,9 @@ function checkMember(
       for (let j = 0; j < reactions; j++)
         if (!st.reversible[j]) for (const row of st.S) if (row[j]! < 0) substrates++;
     extra =
-      (st.elasticity === 'learned' ? pairs : 0) + (st.massAction && st.michaelisMenten ? substrates : 0);
+      (st.elasticity === 'learned' ? pairs : 0) +
+      (st.massAction && st.michaelisMenten ? substrates : 0) +
+      (st.enzymeSaturation === 'learned' ? pairs : 0);
     outputs = reactions;
     if (!st.networkControls) inputs -= controls;
   }

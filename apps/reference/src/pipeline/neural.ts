@@ -158,6 +158,9 @@ export const NETWORK_DEFAULTS = {
   hidden: [32, 32],
   elasticity: 'learned' as const,
   elasticityInit: 0.75,
+  /** Enzyme factors saturate at 1 + κ times their typical level's, κ learned from 3. */
+  enzymeSaturation: 'learned' as const,
+  enzymeSaturationInit: 3,
   michaelisMenten: true,
 };
 

@@ -6,6 +6,28 @@ import { fitNeuralOde, type NeuralFitOptions } from './neural';
 const BAND_Q = 0.8;
 const Z_BAND = 1.2815515655446004;
 
+/**
+ * nRMSE below this (5% of a state's training spread) counts as this in the criterion: a geometric
+ * mean is unbounded below, and without a floor one state that a candidate happens to predict to
+ * 1e-4 (a metabolite that barely moves) outweighs real errors on all the others (seen on the
+ * demo's simulated strains, where HMG-CoA is predicted to 1e-3 of its spread).
+ */
+export const NRMSE_FLOOR = 0.05;
+
+/**
+ * The selection criterion of held-out nRMSE values: their geometric mean, each floored at
+ * `NRMSE_FLOOR`; Infinity when any is not finite (a prediction that blew up loses) or there are none.
+ */
+export function selectionCriterion(nrmse: readonly number[]): number {
+  if (nrmse.length === 0) return Number.POSITIVE_INFINITY;
+  let logSum = 0;
+  for (const v of nrmse) {
+    if (!Number.isFinite(v) || v < 0) return Number.POSITIVE_INFINITY;
+    logSum += Math.log(Math.max(v, NRMSE_FLOOR));
+  }
+  return Math.exp(logSum / nrmse.length);
+}
+
 /** The q-quantile of v by linear interpolation between order statistics (numpy's default). */
 function quantile(v: number[], q: number): number {
   const s = [...v].sort((a, b) => a - b);
@@ -38,8 +60,9 @@ export interface StructureSelection {
  * min(groups, 3) folds (group i in fold i mod k); each candidate is trained (one member, the run's
  * seed) on the other folds and predicts the held-out fold's groups from their initial states and
  * controls. The criterion is the geometric mean over held-out groups and states of nRMSE (scale:
- * the spread of that fold's training curves): scale-free across states, so a state with a tiny
- * spread cannot dominate it. Ties keep the first candidate.
+ * the spread of that fold's training curves, floored at `NRMSE_FLOOR`): scale-free across states,
+ * so a state with a tiny spread cannot dominate it, nor a state predicted to round-off. Ties keep
+ * the first candidate.
  */
 export function selectByCrossValidation(
   candidates: Record<string, Omit<NeuralFitOptions, 'seed'>>,
@@ -53,8 +76,7 @@ export function selectByCrossValidation(
   const scores: Record<string, number> = {};
   const sigma: Record<string, number[]> = {};
   for (const [name, options] of Object.entries(candidates)) {
-    let logSum = 0;
-    let count = 0;
+    const values: number[] = [];
     let failed = false;
     const residuals: number[][] = Array.from({ length: n }, () => []);
     for (let fold = 0; fold < k && !failed; fold++) {
@@ -72,10 +94,9 @@ export function selectByCrossValidation(
           );
           const scores = scorePrediction(measured[i]!, tr.t, predicted, scale);
           measured[i]!.forEach((m, j) => {
-            const v = scores.nrmse[m.name]!;
-            if (!(v > 0) || !Number.isFinite(v)) return;
-            logSum += Math.log(v);
-            count++;
+            // A state the held-out group does not measure has no score.
+            if (m.times.length === 0) return;
+            values.push(scores.nrmse[m.name]!);
             for (const e of scores.residuals[m.name]!) residuals[j]!.push(Math.abs(e));
           });
         });
@@ -83,13 +104,13 @@ export function selectByCrossValidation(
         failed = true;
       }
     }
-    scores[name] = failed || count === 0 ? Number.POSITIVE_INFINITY : Math.exp(logSum / count);
+    scores[name] = failed ? Number.POSITIVE_INFINITY : selectionCriterion(values);
     sigma[name] = residuals.map((r) => (r.length > 0 && !failed ? quantile(r, BAND_Q) / Z_BAND : Number.NaN));
   }
   let chosen = Object.keys(candidates)[0]!;
   for (const name of Object.keys(candidates)) if (scores[name]! < scores[chosen]!) chosen = name;
   return {
-    criterion: 'geometric mean of nRMSE over held-out training groups and states',
+    criterion: `geometric mean of nRMSE (floored at ${NRMSE_FLOOR}) over held-out training groups and states`,
     folds: k,
     scores,
     chosen,

@@ -32,6 +32,7 @@ function spec(
   kinetic: {
     elasticity?: number | 'learned';
     michaelisMenten?: boolean;
+    enzymeSaturation?: number | 'learned';
     enzymes?: NeuralODESpec['stoichiometry'] extends infer T
       ? T extends { enzymes: infer E }
         ? E
@@ -59,6 +60,7 @@ function spec(
       massAction,
       ...(kinetic.elasticity !== undefined ? { elasticity: kinetic.elasticity } : {}),
       ...(kinetic.michaelisMenten ? { michaelisMenten: true } : {}),
+      ...(kinetic.enzymeSaturation !== undefined ? { enzymeSaturation: kinetic.enzymeSaturation } : {}),
     },
   };
 }
@@ -75,6 +77,9 @@ describe('NeuralODE in the S·r_θ form', () => {
     [false, true, KINETIC],
     [true, false, { elasticity: 'learned' as const }],
     [false, true, { elasticity: 0.4, michaelisMenten: true }],
+    [false, true, { ...KINETIC, enzymeSaturation: 'learned' as const }],
+    [true, false, { elasticity: 0.6, enzymeSaturation: 'learned' as const, enzymes: [0, [1, 0], null, 1] }],
+    [false, true, { elasticity: 'learned' as const, enzymeSaturation: 2.5 }],
   ] as const) {
     it(`has VJP and Jacobian matching central differences (networkControls ${networkControls}, massAction ${massAction}, ${JSON.stringify(kinetic)})`, () => {
       const node = new NeuralODE(spec(networkControls, massAction, kinetic));
@@ -163,6 +168,53 @@ describe('NeuralODE in the S·r_θ form', () => {
     expect(rb[0]! / ra[0]!).toBeCloseTo(2, 12);
     expect(rb[1]! / ra[1]!).toBeCloseTo(4, 12);
     expect(rb[2]! / ra[2]!).toBeCloseTo(2, 12);
+  });
+
+  it('saturates enzyme factors: h = 1 at the typical level, at most 1 + κ far above it, κ read back', () => {
+    const stoich = {
+      S: S.map((row) => [row[0]!, row[1]!, row[3]!]),
+      enzymes: [0, [1, 0], 1],
+      reversible: [true, false, false],
+      elasticity: 0.5,
+      enzymeSaturation: 'learned' as const,
+      enzymeSaturationInit: 3,
+    };
+    const node = new NeuralODE({ ...spec(false), stoichiometry: stoich });
+    // One κ per reaction–enzyme pair after the network's weights (α fixed, no Michaelis constants).
+    expect(node.nParams).toBe(node.mlp.nParams + 4);
+    const p = node.initParams(createRng(5), 0.7);
+    for (const e of node.kinetics(p).elasticity) expect(e.kappa).toBeCloseTo(3, 14);
+    const pure = new NeuralODE({ ...spec(false), stoichiometry: { ...stoich, enzymeSaturation: undefined } });
+    const q = p.subarray(0, pure.nParams);
+    const y = Float64Array.of(0.8, 1.3, 0.4, 2);
+    const es = node.stoichiometry!.enzymeScale;
+    const at = (m: NeuralODE, params: Float64Array, factor: number) => {
+      const d = new Float64Array(4);
+      const u = Array.from(es, (v) => factor * v);
+      m.field({ times: [0, 4], values: [u, u] }).f(1.7, y, params, d);
+      // A = −r0 − r2, C = r0 − r1, D = r1 − r2: recover the three rates.
+      const r2 = -(d[0]! + d[2]! + d[3]!) / 2;
+      const r1 = d[3]! + r2;
+      return [d[2]! + r1, r1, r2];
+    };
+    // At the typical level w = 1 and h = 1: the saturated model equals the pure power law.
+    const typical = at(node, p, 1);
+    at(pure, q, 1).forEach((r, j) => {
+      expect(typical[j]).toBeCloseTo(r, 12);
+    });
+    // 10¹² times more enzyme: the power law grows 10⁶ per enzyme, the saturated factor ≤ 1 + κ = 4.
+    const huge = at(node, p, 1e12);
+    const h = (4 * 1e6) / (3 + 1e6);
+    expect(huge[0]! / typical[0]!).toBeCloseTo(h, 10);
+    expect(huge[1]! / typical[1]!).toBeCloseTo(h * h, 10);
+    expect(huge[2]! / typical[2]!).toBeCloseTo(h, 10);
+    expect(at(pure, q, 1e12)[0]! / typical[0]!).toBeCloseTo(1e6, 0);
+    // The spec round-trips with its saturation.
+    const back = new NeuralODE(node.toSpec());
+    expect(at(back, p, 1e12)).toEqual(huge);
+    expect(
+      () => new NeuralODE({ ...spec(false), stoichiometry: { ...stoich, enzymeSaturation: 0 } }),
+    ).toThrow(/enzymeSaturation must be 'learned' or a positive number/);
   });
 
   it('with Michaelis–Menten substrates, rates vanish at zero and saturate far beyond K', () => {

@@ -41,6 +41,17 @@ export interface StoichiometrySpec {
   elasticity?: number | 'learned';
   /** Starting α of learned elasticities (default 0.5). */
   elasticityInit?: number;
+  /**
+   * Saturation of each enzyme factor: h = (1 + κ)·w/(κ + w) with w = (u/enzymeScale)^α. Near the
+   * typical level h ≈ w (h = 1 at w = 1); far above it h approaches 1 + κ however much enzyme a
+   * strain makes (flux control passes to the other steps, as metabolic control analysis has it);
+   * far below it h ≈ w·(1 + κ)/κ. A number fixes κ > 0 for every reaction and enzyme; 'learned'
+   * makes one κ = exp(c) per reaction–enzyme pair a trained parameter, started at
+   * `enzymeSaturationInit`. Absent: the pure power law h = w.
+   */
+  enzymeSaturation?: number | 'learned';
+  /** Starting κ of learned saturations (default 1: a rate at most twice its typical level's). */
+  enzymeSaturationInit?: number;
   /** Per reaction: a signed rate (net_j) instead of a non-negative one (default all false). */
   reversible?: readonly boolean[];
   /** Feed ũ(t) to the rate network as well (default false: rates see x̃ and t̃ only). */
@@ -87,6 +98,9 @@ export interface Stoichiometry {
   /** Fixed elasticity, or NaN when learned (parameters at `elasticityOffset`, one per enzyme pair). */
   readonly elasticity: number;
   readonly elasticityInit: number;
+  /** Fixed saturation κ, Infinity for none (the pure power law), NaN when learned (parameters at `saturationOffset`). */
+  readonly saturation: number;
+  readonly saturationInit: number;
   readonly michaelisMenten: boolean;
   readonly reversible: Uint8Array;
   readonly networkControls: boolean;
@@ -168,6 +182,11 @@ export function enzymePower(ratio: number, alpha: number): number {
   return alpha === 1 ? ratio : ratio > 0 ? ratio ** alpha : 0;
 }
 
+/** The saturating enzyme factor (1 + κ)·w/(κ + w) of a power-law factor w > 0 (κ = Infinity: w itself). */
+export function saturateEnzyme(w: number, kappa: number): number {
+  return w > 0 && kappa !== Number.POSITIVE_INFINITY ? ((1 + kappa) * w) / (kappa + w) : w;
+}
+
 /**
  * A substrate factor at level x: x/scale (mass action), or x⁺/(x⁺ + K) with K the Michaelis
  * constant (Michaelis–Menten: vanishes at zero, saturates far above K).
@@ -231,6 +250,22 @@ function resolveStoichiometry(
   if (!(elasticityInit > 0 && elasticityInit < 1)) {
     throw new RangeError(`NeuralODE: stoichiometry.elasticityInit must lie in (0, 1), got ${elasticityInit}`);
   }
+  const saturationSpec = spec.enzymeSaturation;
+  if (
+    saturationSpec !== undefined &&
+    saturationSpec !== 'learned' &&
+    !(typeof saturationSpec === 'number' && saturationSpec > 0)
+  ) {
+    throw new RangeError(
+      `NeuralODE: stoichiometry.enzymeSaturation must be 'learned' or a positive number (κ; omit it for none), got ${JSON.stringify(saturationSpec)}`,
+    );
+  }
+  const saturationInit = spec.enzymeSaturationInit ?? 1;
+  if (!(saturationInit > 0 && Number.isFinite(saturationInit))) {
+    throw new RangeError(
+      `NeuralODE: stoichiometry.enzymeSaturationInit must be a positive number, got ${saturationInit}`,
+    );
+  }
   const reversible = new Uint8Array(nr);
   if (spec.reversible !== undefined) {
     if (spec.reversible.length !== nr) {
@@ -267,6 +302,13 @@ function resolveStoichiometry(
     enzymeList: Int32Array.from(enzymeList),
     elasticity: elasticitySpec === 'learned' ? Number.NaN : elasticitySpec,
     elasticityInit,
+    saturation:
+      saturationSpec === undefined
+        ? Number.POSITIVE_INFINITY
+        : saturationSpec === 'learned'
+          ? Number.NaN
+          : saturationSpec,
+    saturationInit,
     michaelisMenten: massAction && (spec.michaelisMenten ?? false),
     reversible,
     networkControls: spec.networkControls ?? false,
@@ -309,10 +351,12 @@ export class NeuralODE {
   /**
    * Offsets in θ of the kinetic parameters that follow the network's: the elasticity logits
    * a (α = sigmoid(a), one per reaction–enzyme pair, when learned) and the log Michaelis
-   * constants b (one per reaction–substrate pair, with `michaelisMenten`).
+   * constants b (one per reaction–substrate pair, with `michaelisMenten`), then the log
+   * saturations c (κ = exp(c), one per reaction–enzyme pair, when learned).
    */
   readonly elasticityOffset: number;
   readonly michaelisOffset: number;
+  readonly saturationOffset: number;
   private readonly nKinetic: number;
 
   constructor(spec: NeuralODESpec) {
@@ -360,9 +404,11 @@ export class NeuralODE {
     const st = this.stoichiometry;
     const nAlpha = st && Number.isNaN(st.elasticity) ? st.enzymeList.length : 0;
     const nK = st?.michaelisMenten ? st.substrates.length : 0;
+    const nSat = st && Number.isNaN(st.saturation) ? st.enzymeList.length : 0;
     this.elasticityOffset = this.mlp.nParams;
     this.michaelisOffset = this.mlp.nParams + nAlpha;
-    this.nKinetic = nAlpha + nK;
+    this.saturationOffset = this.michaelisOffset + nK;
+    this.nKinetic = nAlpha + nK + nSat;
     this.stateNames = spec.stateNames ? [...spec.stateNames] : Array.from({ length: n }, (_, i) => `x${i}`);
     this.controlNames = spec.controlNames
       ? [...spec.controlNames]
@@ -388,26 +434,29 @@ export class NeuralODE {
     if (st) {
       const a0 = Math.log(st.elasticityInit / (1 - st.elasticityInit));
       p.fill(a0, this.elasticityOffset, this.michaelisOffset);
+      p.fill(Math.log(st.saturationInit), this.saturationOffset, this.nParams);
     }
     return p;
   }
 
   /**
    * The learned kinetic constants of an S·r_θ model for parameters θ: the elasticity of each
-   * reaction to each of its enzymes, and the Michaelis constant of each substrate (in state units).
+   * reaction to each of its enzymes (with its saturation κ: Infinity for none), and the Michaelis
+   * constant of each substrate (in state units).
    */
   kinetics(p: ArrayLike<number>): {
-    elasticity: { reaction: number; control: number; alpha: number }[];
+    elasticity: { reaction: number; control: number; alpha: number; kappa: number }[];
     michaelis: { reaction: number; state: number; K: number }[];
   } {
     const st = this.stoichiometry;
     if (!st) return { elasticity: [], michaelis: [] };
-    const elasticity: { reaction: number; control: number; alpha: number }[] = [];
+    const elasticity: { reaction: number; control: number; alpha: number; kappa: number }[] = [];
     const michaelis: { reaction: number; state: number; K: number }[] = [];
     for (let j = 0; j < st.nReactions; j++) {
       for (let q = st.enzymePtr[j]!; q < st.enzymePtr[j + 1]!; q++) {
         const alpha = Number.isNaN(st.elasticity) ? sigmoid(p[this.elasticityOffset + q]!) : st.elasticity;
-        elasticity.push({ reaction: j, control: st.enzymeList[q]!, alpha });
+        const kappa = Number.isNaN(st.saturation) ? Math.exp(p[this.saturationOffset + q]!) : st.saturation;
+        elasticity.push({ reaction: j, control: st.enzymeList[q]!, alpha, kappa });
       }
       if (!st.michaelisMenten) continue;
       for (let q = st.substratePtr[j]!; q < st.substratePtr[j + 1]!; q++) {
@@ -458,6 +507,12 @@ function stoichiometrySpec(st: Stoichiometry): StoichiometrySpec {
     }),
     elasticity: Number.isNaN(st.elasticity) ? 'learned' : st.elasticity,
     elasticityInit: st.elasticityInit,
+    ...(st.saturation !== Number.POSITIVE_INFINITY
+      ? {
+          enzymeSaturation: Number.isNaN(st.saturation) ? ('learned' as const) : st.saturation,
+          enzymeSaturationInit: st.saturationInit,
+        }
+      : {}),
     michaelisMenten: st.michaelisMenten,
     reversible: Array.from(st.reversible, (r) => r === 1),
     networkControls: st.networkControls,
@@ -593,7 +648,10 @@ export class NeuralField extends TapedField {
     }
   }
 
-  /** e_j = Π (u_k/enzymeScale_k)^α over the enzymes of reaction j (a level ≤ 0 gives 0 unless α = 1). */
+  /**
+   * e_j = Π h_q over the enzymes of reaction j, h = (u_k/enzymeScale_k)^α saturated by κ (a level
+   * ≤ 0 gives 0 unless α = 1).
+   */
   private enzymeFactor(
     st: Stoichiometry,
     p: Float64Array,
@@ -601,13 +659,18 @@ export class NeuralField extends TapedField {
     eo: number,
     j: number,
   ): number {
-    const fixed = st.elasticity;
-    const ao = this.node.elasticityOffset;
     let e = 1;
-    for (let q = st.enzymePtr[j]!; q < st.enzymePtr[j + 1]!; q++) {
-      e *= enzymePower(tape[eo + q]!, Number.isNaN(fixed) ? sigmoid(p[ao + q]!) : fixed);
-    }
+    for (let q = st.enzymePtr[j]!; q < st.enzymePtr[j + 1]!; q++)
+      e *= saturateEnzyme(enzymePower(tape[eo + q]!, this.alpha(st, p, q)), this.kappa(st, p, q));
     return e;
+  }
+
+  private alpha(st: Stoichiometry, p: Float64Array, q: number): number {
+    return Number.isNaN(st.elasticity) ? sigmoid(p[this.node.elasticityOffset + q]!) : st.elasticity;
+  }
+
+  private kappa(st: Stoichiometry, p: Float64Array, q: number): number {
+    return Number.isNaN(st.saturation) ? Math.exp(p[this.node.saturationOffset + q]!) : st.saturation;
   }
 
   /** The factor of substrate q of reaction j at level x: x/scale (mass action) or x⁺/(x⁺ + K). */
@@ -698,8 +761,10 @@ export class NeuralField extends TapedField {
       const rev = st.reversible;
       const eo = off + this.eOff;
       const learnedAlpha = Number.isNaN(st.elasticity) && vJp !== null;
+      const learnedKappa = Number.isNaN(st.saturation) && vJp !== null;
       const mm = st.michaelisMenten;
       const ao = node.elasticityOffset;
+      const so = node.saturationOffset;
       const bo = node.michaelisOffset;
       for (let i = 0; i < n; i++) vJy[jo + i] = 0;
       for (let j = 0; j < st.nReactions; j++) {
@@ -713,14 +778,23 @@ export class NeuralField extends TapedField {
         let mj = 1;
         for (let q = q0; q < q1; q++) mj *= this.substrateTerm(st, p, q, tape[yo + substrates[q]!]!);
         go[j] = c * mj * (rev[j] ? 1 : sigmoid(z));
-        if (learnedAlpha) {
-          // ∂e/∂a_q = e·ln(ratio_q)·α(1 − α); a level ≤ 0 contributes e = 0 and no gradient.
+        if (learnedAlpha || learnedKappa) {
+          // With w = ratio^α and h = (1 + κ)w/(κ + w): ∂ln h/∂ln w = κ/(κ + w) (1 unsaturated),
+          // so ∂e/∂a_q = e·ln(ratio_q)·α(1 − α)·κ/(κ + w), and ∂e/∂c_q = e·κ·(1/(1 + κ) − 1/(κ + w)).
+          // A level ≤ 0 contributes e = 0 and no gradient.
           const cr = c * mj * sz;
           for (let q = enzymePtr[j]!; q < enzymePtr[j + 1]!; q++) {
             const ratio = tape[eo + q]!;
             if (!(ratio > 0)) continue;
-            const alpha = sigmoid(p[ao + q]!);
-            vJp[ao + q] += cr * Math.log(ratio) * alpha * (1 - alpha);
+            const alpha = this.alpha(st, p, q);
+            const kappa = this.kappa(st, p, q);
+            const saturated = kappa !== Number.POSITIVE_INFINITY;
+            const w = saturated ? enzymePower(ratio, alpha) : 0;
+            if (learnedAlpha) {
+              const dlnh = saturated ? kappa / (kappa + w) : 1;
+              vJp![ao + q] += cr * Math.log(ratio) * alpha * (1 - alpha) * dlnh;
+            }
+            if (learnedKappa) vJp![so + q] += cr * kappa * (1 / (1 + kappa) - 1 / (kappa + w));
           }
         }
         if (q0 === q1) continue;

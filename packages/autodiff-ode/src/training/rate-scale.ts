@@ -1,4 +1,10 @@
-import { enzymeIndices, enzymePower, type StoichiometrySpec, substrateFactor } from '../field/neural-ode';
+import {
+  enzymeIndices,
+  enzymePower,
+  type StoichiometrySpec,
+  saturateEnzyme,
+  substrateFactor,
+} from '../field/neural-ode';
 import { LinearControls } from '../field/controls';
 import type { TrainingTrajectory } from './types';
 
@@ -97,6 +103,12 @@ export function fitRateScale(
   const substrateScale = spec.substrateScale ?? level(scaling.stateShift, scaling.stateScale);
   // The enzyme factors at the elasticities the model starts from (learned ones start at elasticityInit).
   const alpha = spec.elasticity === 'learned' ? (spec.elasticityInit ?? 0.5) : (spec.elasticity ?? 1);
+  const kappa =
+    spec.enzymeSaturation === undefined
+      ? Number.POSITIVE_INFINITY
+      : spec.enzymeSaturation === 'learned'
+        ? (spec.enzymeSaturationInit ?? 1)
+        : spec.enzymeSaturation;
   const P = pseudoInverse(S);
   const m = scaling.controlShift.length;
   const u = new Float64Array(m);
@@ -123,7 +135,8 @@ export function fitRateScale(
         for (let k = 0; k < n; k++) r += P[j * n + k]! * slope[k]!;
         rr[j] += r * r;
         let f = 1;
-        for (const k of enzymeIndices(enzymes[j])) f *= enzymePower(u[k]! / enzymeScale[k]!, alpha);
+        for (const k of enzymeIndices(enzymes[j]))
+          f *= saturateEnzyme(enzymePower(u[k]! / enzymeScale[k]!, alpha), kappa);
         if (spec.massAction && !spec.reversible?.[j]) {
           // Michaelis constants start at the substrate scale (log K offset 0).
           for (let k = 0; k < n; k++)
