@@ -59,6 +59,7 @@ export {
   type SbmlSpeciesReference,
 } from './sbml/document';
 export type { MathNode } from './sbml/math-tree';
+export * from './sbml/math-derivative';
 export type { DelayHistory } from './sbml/delay-history';
 export { compileSbml, type QuantityKind, type SbmlOde, type SbmlOdeEvent } from './sbml/ode-model';
 export { parseSettings, type SbmlSettings, settingsEntries, settingsList } from './sbml/settings';
