@@ -1,18 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { solve } from '@kinetica/solvers-stiff';
 import {
-  formatResultCsv,
   limoneneEnzymes,
   limoneneModel,
   limoneneSpecies,
+  type ResultTable,
+  readSbml,
+  type SbmlModel,
+  type SbmlSettings,
   simulateSbml,
 } from '@kinetica/stoichiometry';
 import { inputFiles, methodOption, type OptionSpec, parseArgs, SOLVE_METHODS } from '../io/args';
-import { checkOutputPath, writeFileAtomicSync } from '../io/atomic';
+import { checkOutputPath } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
 import { info } from '../io/progress';
 import { TYPICAL_ENZYMES, TYPICAL_X0 } from '../pipeline/limonene-field';
-import { MAX_OUTPUT_ROWS } from '../pipeline/limits';
+import { MAX_OUTPUT_ROWS, outputSizeProblem } from '../pipeline/limits';
 import { checkSettingsVariables, readSettingsFile } from '../pipeline/sbml-settings';
 import type { Command } from './registry';
 
@@ -27,6 +31,61 @@ const options = {
   method: 'string',
   json: 'flag',
 } satisfies OptionSpec;
+
+/** Output points of `--sbml` without `--settings` when `--points` is not given. */
+const SBML_DEFAULT_POINTS = 101;
+/** Solver tolerances of `--sbml` without `--settings` (the settings file's, scaled, otherwise). */
+const SBML_RTOL = 1e-8;
+const SBML_ATOL = 1e-12;
+
+/**
+ * The settings of `--sbml MODEL --t1 T --points N` without a settings file: every species, as an
+ * amount where it has only substance units and as a concentration otherwise (as its symbol reads in
+ * the model's math), at N evenly spaced times over [0, T].
+ */
+function allSpeciesSettings(model: SbmlModel, t1: number, points: number): SbmlSettings {
+  return {
+    start: 0,
+    duration: t1,
+    steps: points - 1,
+    variables: model.species.map((sp) => sp.id),
+    absolute: 0,
+    relative: 0,
+    amount: model.species.filter((sp) => sp.hasOnlySubstanceUnits).map((sp) => sp.id),
+    concentration: model.species.filter((sp) => !sp.hasOnlySubstanceUnits).map((sp) => sp.id),
+  };
+}
+
+/**
+ * Write a result table as CSV (the layout of `formatResultCsv`) atomically, as `writeFileAtomicSync`
+ * does (a temporary file `.NAME.PID.tmp` beside it, then a rename), a block of rows at a time: the
+ * table of a large model (10⁵ species × the output times) never becomes one string in memory.
+ */
+function writeCsvAtomic(path: string, table: ResultTable): void {
+  const abs = resolve(path);
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+  const cell = (x: number): string =>
+    Number.isNaN(x) ? 'NaN' : x === Infinity ? 'INF' : x === -Infinity ? '-INF' : String(x);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+    writeSync(fd, `${table.header.join(',')}\n`);
+    // About a megabyte of text per write.
+    const perBlock = Math.max(1, Math.floor(50_000 / Math.max(1, table.header.length)));
+    for (let i = 0; i < table.rows.length; i += perBlock) {
+      const block = table.rows.slice(i, i + perBlock).map((r) => `${r.map(cell).join(',')}\n`);
+      writeSync(fd, block.join(''));
+    }
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, abs);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
 
 function readText(path: string, what: string): string {
   try {
@@ -57,18 +116,19 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'simulate an SBML model (SBML Test Suite settings) or the built-in limonene pathway',
   usage:
-    'kinetica simulate --sbml MODEL.xml --settings SETTINGS.txt --out RESULTS.csv [--method NAME] [--json]\n       kinetica simulate --model limonene --out RESULTS.csv [--enzymes MK=0,HMGR=2] [--t1 72] [--points 73] [--method NAME] [--json]',
+    'kinetica simulate --sbml MODEL.xml --t1 T [--points N] --out RESULTS.csv [--method NAME] [--json]\n       kinetica simulate --sbml MODEL.xml --settings SETTINGS.txt --out RESULTS.csv [--method NAME] [--json]\n       kinetica simulate --model limonene --out RESULTS.csv [--enzymes MK=0,HMGR=2] [--t1 72] [--points 73] [--method NAME] [--json]',
   options,
   optionHelp: {
     sbml: 'SBML Level 2/3 core model file',
     settings:
-      'SBML Test Suite settings file (start, duration, steps, variables, absolute, relative, amount, concentration)',
+      'SBML Test Suite settings file (start, duration, steps, variables, absolute, relative, amount, concentration); without it, --t1 gives the times and every species is reported',
     model: "built-in model name: 'limonene'",
     enzymes: 'built-in model: scale enzyme levels, Name=factor (0 = knockout)',
-    t1: 'built-in model: end time in hours (default 72)',
-    points: 'built-in model: number of output times (default 73)',
+    t1: `end time: SBML without --settings (required; output over [0, T], every species as an amount if it has only substance units, else as a concentration; rtol ${SBML_RTOL}, atol ${SBML_ATOL}), built-in model in hours (default 72)`,
+    points: `number of evenly spaced output times: SBML without --settings (default ${SBML_DEFAULT_POINTS}), built-in model (default 73)`,
     out: 'output CSV file (time,<variable>,… rows), written atomically',
-    method: 'solver method (default radau5 for SBML, rodas5 for the built-in model)',
+    method:
+      'solver method (default bdf for SBML, rodas5 for the built-in model); on large SBML models the stiff methods use the sparsity of the Jacobian',
     json: 'print a one-line JSON summary on stdout',
   },
   async run(argv) {
@@ -77,29 +137,59 @@ export const simulateCommand: Command = {
     if (!out) throw new CliError('kinetica simulate: missing required option --out');
     checkOutputPath('simulate', out, 'file', inputFiles(o, 'sbml', 'settings'));
     const method = methodOption('simulate', o, SOLVE_METHODS);
-    let csv: string;
+    let table: ResultTable;
     let summary: Record<string, unknown>;
     if (o.sbml !== undefined) {
-      if (o.settings === undefined) throw new CliError('kinetica simulate: --sbml needs --settings');
-      const sbml = readText(o.sbml as string, 'SBML');
-      // The settings file is checked on its own (its problems name its lines), then its variables against the model.
-      const settings = readSettingsFile(o.settings as string);
-      checkSettingsVariables(settings, sbml, o.sbml as string);
+      const sbmlPath = o.sbml as string;
       let sim: ReturnType<typeof simulateSbml>;
       try {
-        sim = simulateSbml(sbml, settings.settings, method ? { method } : {});
+        if (o.settings !== undefined) {
+          for (const name of ['t1', 'points'] as const) {
+            if (o[name] !== undefined) {
+              throw new CliError(
+                `kinetica simulate: --${name} cannot be combined with --settings (the settings file gives the output times)`,
+              );
+            }
+          }
+          const sbml = readText(sbmlPath, 'SBML');
+          // The settings file is checked on its own (its problems name its lines), then its variables against the model.
+          const settings = readSettingsFile(o.settings as string);
+          checkSettingsVariables(settings, sbml, sbmlPath);
+          sim = simulateSbml(sbml, settings.settings, method ? { method } : {});
+        } else {
+          const t1 = o.t1 as number | undefined;
+          if (t1 === undefined) {
+            throw new CliError(
+              'kinetica simulate: --sbml needs --t1 T (the end time; every species reported) or --settings FILE',
+            );
+          }
+          const points = (o.points as number | undefined) ?? SBML_DEFAULT_POINTS;
+          const model = readSbml(readText(sbmlPath, 'SBML'));
+          const tooBig = outputSizeProblem(points, model.species.length + 1);
+          if (tooBig) throw new CliError(`kinetica simulate: --points ${points}: ${tooBig}`);
+          if (model.species.length === 0)
+            throw new InputError('the model has no species to report', sbmlPath);
+          sim = simulateSbml(model, allSpeciesSettings(model, t1, points), {
+            method: method ?? 'bdf',
+            rtol: SBML_RTOL,
+            atol: SBML_ATOL,
+          });
+        }
       } catch (err) {
         // Unsupported constructs and malformed documents are problems of the input file.
-        if (err instanceof Error && !(err instanceof CliError))
-          throw new InputError(err.message, o.sbml as string);
+        if (err instanceof Error && !(err instanceof CliError)) throw new InputError(err.message, sbmlPath);
         throw err;
       }
       if (sim.status !== 'success') {
-        process.stderr.write(`error: ${o.sbml}: simulation failed: ${sim.message}\n`);
+        process.stderr.write(`error: ${sbmlPath}: simulation failed: ${sim.message}\n`);
         return ExitCode.failure;
       }
-      csv = formatResultCsv(sim);
-      summary = { out, rows: sim.rows.length, columns: sim.header };
+      table = sim;
+      // The header of a large model is long: its size, not its names, past a hundred columns.
+      summary =
+        sim.header.length <= 100
+          ? { out, rows: sim.rows.length, columns: sim.header }
+          : { out, rows: sim.rows.length, columns: sim.header.length };
     } else if (o.model !== undefined) {
       if (o.model !== 'limonene')
         throw new CliError(`kinetica simulate: unknown built-in model '${o.model}' (models: limonene)`);
@@ -120,12 +210,14 @@ export const simulateCommand: Command = {
         return ExitCode.failure;
       }
       const rows = Array.from(sol.t, (t, k) => [t, ...Array.from(sol.y[k]!)]);
-      csv = formatResultCsv({ header: ['time', ...limoneneSpecies], rows });
+      table = { header: ['time', ...limoneneSpecies], rows };
       summary = { out, rows: rows.length, columns: ['time', ...limoneneSpecies], stats: sol.stats };
     } else {
-      throw new CliError('kinetica simulate: give --sbml MODEL.xml --settings FILE, or --model limonene');
+      throw new CliError(
+        'kinetica simulate: give --sbml MODEL.xml --t1 T (or --settings FILE), or --model limonene',
+      );
     }
-    writeFileAtomicSync(out, csv);
+    writeCsvAtomic(out, table);
     if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else info(false, `wrote ${out}`);
     return ExitCode.ok;

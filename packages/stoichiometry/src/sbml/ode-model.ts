@@ -33,6 +33,24 @@ export interface SbmlOde {
    * anything else as its value. Each call of the returned function re-evaluates assignment rules.
    */
   reader(symbol: string, kind: QuantityKind): (t: number, y: Float64Array) => number;
+  /**
+   * A reader of several symbols at once (as `reader` reads each): the returned function evaluates the
+   * model once at (t, y) and writes the values into `out` from `offset` on. The output of a large
+   * model reads every species per row; one evaluation per symbol would cost O(n²) per row.
+   */
+  readers(
+    requests: ReadonlyArray<{ readonly symbol: string; readonly kind: QuantityKind }>,
+  ): (t: number, y: Float64Array, out: Float64Array | number[], offset?: number) => void;
+  /**
+   * The structural sparsity pattern of ∂f/∂y (the `jacSparsity` of an ODEProblem): `jacSparsity[i]`
+   * lists, ascending, the state components j whose value the derivative of component i reads, directly
+   * or through assignment rules, concentrations (amount ÷ compartment size), rateOf, algebraic rules,
+   * conversion factors and species-reference values. Exact up to the structure of the math (a symbol
+   * read anywhere in an expression counts, in every branch of a piecewise; a product with a factor
+   * that happens to be 0 still counts). A derivative that reads a delay csymbol (directly or through
+   * what it reads) gets a dense row: the history is not analysed.
+   */
+  readonly jacSparsity: ReadonlyArray<Int32Array>;
   /** The model's events in document order (empty when it has none). */
   readonly events: readonly SbmlOdeEvent[];
   /**
@@ -89,6 +107,11 @@ type Derived = {
   delays?: DelayUse[];
   /** Whether its math reads the time or a delay (initial values: whether they change before the start). */
   timed?: boolean;
+  /**
+   * State slots its computation reads directly, besides the symbols in `deps` (a concentration reads
+   * its amount; an algebraic block, what the values it recomputes read): for the Jacobian's pattern.
+   */
+  stateSlots?: readonly number[];
 };
 
 /** A delay csymbol compiled into some math. */
@@ -374,7 +397,15 @@ export function compileSbml(model: SbmlModel): SbmlOde {
 
   // --- Reactions -------------------------------------------------------------------------------
   /** A species' share of a reaction: d(amount)/dt += stoich · rate · cf; `deps` names what it reads. */
-  type Term = { rateSlot: number; stoich: Evaluator; cf: Evaluator; state: number; deps: string[] };
+  type Term = {
+    rateSlot: number;
+    stoich: Evaluator;
+    cf: Evaluator;
+    state: number;
+    deps: string[];
+    /** The stoichiometry when it is a number and no conversion factor applies. */
+    coef?: number;
+  };
   const conversion = (s: string): { cf: Evaluator; deps: string[] } => {
     const cf = speciesById.get(s)?.conversionFactor ?? model.conversionFactor;
     if (!cf) return { cf: () => 1, deps: [] };
@@ -403,10 +434,13 @@ export function compileSbml(model: SbmlModel): SbmlOde {
           stoich = () => c;
         }
         const { cf, deps: cfDeps } = conversion(sr.species);
-        const term = { rateSlot: rateSlots[j]!, stoich, cf, state, deps: [r.id, ...cfDeps] };
+        const term: Term = { rateSlot: rateSlots[j]!, stoich, cf, state, deps: [r.id, ...cfDeps] };
         if (sr.id) term.deps.push(sr.id);
+        else if (cfDeps.length === 0) term.coef = sign * sr.stoichiometry;
         terms.push(term);
-        speciesTerms.set(sr.species, [...(speciesTerms.get(sr.species) ?? []), term]);
+        const list = speciesTerms.get(sr.species);
+        if (list) list.push(term);
+        else speciesTerms.set(sr.species, [term]);
       }
     };
     addTerms(r.reactants, -1);
@@ -429,7 +463,13 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     const a = amountSlot.get(id)!;
     const c = slots.get(s.compartment)!;
     const run: Evaluator = s.hasOnlySubstanceUnits ? (x) => x[a]! : (x) => x[a]! / x[c]!;
-    derived.push({ slot: slots.get(id)!, provides: id, deps: new Set([s.compartment]), run });
+    derived.push({
+      slot: slots.get(id)!,
+      provides: id,
+      deps: new Set([s.compartment]),
+      run,
+      stateSlots: [a],
+    });
   }
   const reactionDerived: Derived[] = model.reactions.map((r, j) => {
     if (!r.kineticLaw) throw new TypeError(`SBML: reaction ${r.id} has no kineticLaw`);
@@ -516,6 +556,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
         slot: algebraicSlot0 + b,
         provides,
         deps: blockDeps,
+        stateSlots: inner.flatMap((d) => d.stateSlots ?? []),
         delays: [
           ...block.flatMap((i) => algebraicCompiled[i]!.delays),
           ...inner.flatMap((d) => d.delays ?? []),
@@ -569,6 +610,13 @@ export function compileSbml(model: SbmlModel): SbmlOde {
 
   // --- Initial values --------------------------------------------------------------------------
   const initial: Derived[] = [];
+  const compartmentById = new Map(model.compartments.map((c) => [c.id, c]));
+  const parameterById = new Map(model.parameters.map((p) => [p.id, p]));
+  const referenceById = new Map(
+    model.reactions
+      .flatMap((r) => [...r.reactants, ...r.products])
+      .flatMap((sr) => (sr.id ? [[sr.id, sr] as const] : [])),
+  );
   /** The algebraic variables' declared initial values (their rules' starting points). */
   const algebraicStarts = new Map<string, Derived>();
   const initialAssignments = new Map(model.initialAssignments.map((ia) => [ia.symbol, ia]));
@@ -604,13 +652,9 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       const c = value ?? Number.NaN;
       return { slot, provides: id, deps: new Set(), run: () => c };
     };
-    if (kind === 'compartment') return constant(model.compartments.find((c) => c.id === id)!.size);
-    if (kind === 'parameter') return constant(model.parameters.find((p) => p.id === id)!.value);
-    if (kind === 'speciesReference') {
-      for (const r of model.reactions) {
-        for (const sr of [...r.reactants, ...r.products]) if (sr.id === id) return constant(sr.stoichiometry);
-      }
-    }
+    if (kind === 'compartment') return constant(compartmentById.get(id)!.size);
+    if (kind === 'parameter') return constant(parameterById.get(id)!.value);
+    if (kind === 'speciesReference') return constant(referenceById.get(id)!.stoichiometry);
     const s = speciesById.get(id)!;
     const c = slots.get(s.compartment)!;
     const cdeps = new Set([s.compartment]);
@@ -738,10 +782,38 @@ export function compileSbml(model: SbmlModel): SbmlOde {
   }
 
   const nState = states.length;
+  const stateSlots = Int32Array.from(states, (s) => s.slot);
+  /**
+   * A list of computations as flat arrays: the items are objects of several shapes, and reading
+   * `slot` and `run` off them in the loop would be a megamorphic property access per item and call
+   * (most of the right-hand side's time on a large model).
+   */
+  type Plan = { slots: Int32Array; runs: Evaluator[] };
+  const plans = new WeakMap<readonly Derived[], Plan>();
+  const planOf = (items: readonly Derived[]): Plan => {
+    let plan = plans.get(items);
+    if (!plan) {
+      plan = { slots: Int32Array.from(items, (d) => d.slot), runs: items.map((d) => d.run) };
+      plans.set(items, plan);
+    }
+    return plan;
+  };
+  // One loop per function: V8 compiles a long-running loop on the spot (on-stack replacement), and
+  // code compiled inside a first loop, before a later one ever ran, lacks the later one's type
+  // feedback; V8 then reuses that code at every call and discards it again at the later loop (a
+  // de-optimisation per call, which made the right-hand side of a large model ten times slower).
+  const copyState = (y: Float64Array): void => {
+    for (let k = 0; k < nState; k++) v[stateSlots[k]!] = y[k]!;
+  };
+  const runPlan = (plan: Plan): void => {
+    const { slots: at, runs } = plan;
+    const m = runs.length;
+    for (let q = 0; q < m; q++) v[at[q]!] = runs[q]!(v);
+  };
   const loadState = (t: number, y: Float64Array, items: readonly Derived[] = orderedDerived): void => {
     v[timeSlot] = t;
-    for (let k = 0; k < nState; k++) v[states[k]!.slot] = y[k]!;
-    for (const d of items) v[d.slot] = d.run(v);
+    copyState(y);
+    runPlan(planOf(items));
   };
 
   const initialize = (): Float64Array => {
@@ -765,23 +837,106 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     return y0;
   };
   const y0 = initialize();
-  const nReactions = model.reactions.length;
 
-  const f: RhsFunction = (t, y, dydt) => {
-    loadState(t, y, fDerived);
+  // The right-hand side as flat arrays (see `Plan`): per state its rate rule's slot (−1: none); per
+  // reaction term, in reaction order, its reaction's rate slot, its state and its coefficient, the
+  // stoichiometry when that is a number and no conversion factor applies (else `stoich` · `cf`).
+  const rateRuleSlots = Int32Array.from(states, (s) => s.rateSlot ?? -1);
+  const allTerms = reactionTerms.flat();
+  const nTerms = allTerms.length;
+  const termRate = Int32Array.from(allTerms, (term) => term.rateSlot);
+  const termState = Int32Array.from(allTerms, (term) => term.state);
+  const termCoef = Float64Array.from(allTerms, (term) => term.coef ?? Number.NaN);
+  const termPlain = Uint8Array.from(allTerms, (term) => (term.coef === undefined ? 0 : 1));
+  const termStoich = allTerms.map((term) => term.stoich);
+  const termCf = allTerms.map((term) => term.cf);
+  const general = (q: number, rj: number): number => termStoich[q]!(v) * rj * termCf[q]!(v);
+  // Split in functions of one loop each (see `copyState`).
+  const rateRuleRates = (dydt: Float64Array): void => {
     for (let k = 0; k < nState; k++) {
-      const rs = states[k]!.rateSlot;
-      dydt[k] = rs === undefined ? 0 : v[rs]!;
-    }
-    for (let j = 0; j < nReactions; j++) {
-      const terms = reactionTerms[j]!;
-      const rj = v[rateSlots[j]!]!;
-      for (let q = 0; q < terms.length; q++) {
-        const term = terms[q]!;
-        dydt[term.state]! += term.stoich(v) * rj * term.cf(v);
-      }
+      const rs = rateRuleSlots[k]!;
+      dydt[k] = rs < 0 ? 0 : v[rs]!;
     }
   };
+  const reactionRates = (dydt: Float64Array): void => {
+    for (let q = 0; q < nTerms; q++) {
+      const rj = v[termRate[q]!]!;
+      // c · rj equals c · rj · 1, the product of the general case with no conversion factor.
+      dydt[termState[q]!]! += termPlain[q] === 1 ? termCoef[q]! * rj : general(q, rj);
+    }
+  };
+  const f: RhsFunction = (t, y, dydt) => {
+    loadState(t, y, fDerived);
+    rateRuleRates(dydt);
+    reactionRates(dydt);
+  };
+
+  const jacSparsity = jacobianPattern();
+  /** See `SbmlOde.jacSparsity`. */
+  function jacobianPattern(): Int32Array[] {
+    const byName = new Map(derived.map((d) => [d.provides, d]));
+    const stateOfSlot = new Map(states.map((s, k) => [s.slot, k]));
+    /** The sorted state components a value reads; null: every component (a delay was read). */
+    type Reads = ArrayLike<number> | null;
+    const memo = new Map<string, Reads>();
+    const visiting = new Set<string>();
+    const none = new Int32Array(0);
+    /**
+     * The union of sorted lists: one of them itself when the others are empty or the same list
+     * (shared, never copied, so a value read by many rates costs its size once).
+     */
+    const union = (lists: readonly Reads[]): Reads => {
+      let only: ArrayLike<number> | undefined;
+      let many = false;
+      for (const l of lists) {
+        if (l === null) return null;
+        if (l.length === 0 || l === only) continue;
+        if (only === undefined) only = l;
+        else many = true;
+      }
+      if (!many) return only ?? none;
+      const set = new Set<number>();
+      for (const l of lists) for (let i = 0; i < l!.length; i++) set.add(l![i]!);
+      return Int32Array.from(set).sort();
+    };
+    const readsOf = (name: string): Reads => {
+      const known = memo.get(name);
+      if (known !== undefined) return known;
+      const d = byName.get(name);
+      let out: Reads;
+      if (!d || visiting.has(name)) {
+        // A state read as itself (a rate rule's variable), or a constant / event-set value; a value
+        // that reads itself adds nothing of its own.
+        const slot = slots.get(name);
+        const k = !d && slot !== undefined ? stateOfSlot.get(slot) : undefined;
+        out = k === undefined ? none : Int32Array.of(k);
+        if (d) return out;
+      } else if (d.delays !== undefined && d.delays.length > 0) out = null;
+      else {
+        visiting.add(name);
+        const parts: Reads[] = [...d.deps].map(readsOf);
+        for (const slot of d.stateSlots ?? []) {
+          const k = stateOfSlot.get(slot);
+          if (k !== undefined) parts.push(Int32Array.of(k));
+        }
+        visiting.delete(name);
+        out = union(parts);
+      }
+      memo.set(name, out);
+      return out;
+    };
+    const reads: Reads[][] = states.map((s) =>
+      s.rateSlot === undefined ? [] : [readsOf(rateOfKey(s.name))],
+    );
+    for (const terms of reactionTerms)
+      for (const term of terms) reads[term.state]!.push(...term.deps.map(readsOf));
+    let all: Int32Array | undefined;
+    return reads.map((parts) => {
+      const row = union(parts);
+      if (row === null) return (all ??= Int32Array.from({ length: nState }, (_, k) => k));
+      return Int32Array.from(row);
+    });
+  }
 
   // --- Events --------------------------------------------------------------------------------
   const stateIndexOfSlot = new Map(states.map((s, k) => [s.slot, k]));
@@ -934,6 +1089,33 @@ export function compileSbml(model: SbmlModel): SbmlOde {
         return v[slot]! * scale();
       };
     },
+    readers(requests) {
+      const n = requests.length;
+      const slotOf = new Int32Array(n);
+      // The compartment slot to multiply by (+1) or divide by (−1), or none (0).
+      const scaleSlot = new Int32Array(n).fill(-1);
+      const scaleSign = new Int8Array(n);
+      requests.forEach(({ symbol, kind }, q) => {
+        const slot = slots.get(symbol) ?? rateSlotOf.get(symbol);
+        if (slot === undefined)
+          throw new TypeError(`SBML: cannot report "${symbol}": no such symbol in the model`);
+        slotOf[q] = slot;
+        const sp = speciesById.get(symbol);
+        if (!sp || kind === 'value' || (kind === 'amount') === sp.hasOnlySubstanceUnits) return;
+        scaleSlot[q] = slots.get(sp.compartment)!;
+        scaleSign[q] = kind === 'amount' ? 1 : -1;
+      });
+      return (t, y, out, offset = 0) => {
+        loadState(t, y);
+        for (let q = 0; q < n; q++) {
+          const x = v[slotOf[q]!]!;
+          const sign = scaleSign[q]!;
+          // As `reader` computes it (a concentration of an amount: times 1/size), to the last bit.
+          out[offset + q] = sign === 0 ? x : sign > 0 ? x * v[scaleSlot[q]!]! : x * (1 / v[scaleSlot[q]!]!);
+        }
+      };
+    },
+    jacSparsity,
   };
 }
 

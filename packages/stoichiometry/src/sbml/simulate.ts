@@ -9,7 +9,7 @@ import {
 } from '@kinetica/ode-core';
 import { solve as stiffSolve } from '@kinetica/solvers-stiff';
 import { DelayBreaks } from './delay-history';
-import { readSbml } from './document';
+import { readSbml, type SbmlModel } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml, type QuantityKind, type SbmlOde } from './ode-model';
 import type { ResultTable } from './results-table';
@@ -38,7 +38,17 @@ export interface SimulateSbmlOptions {
    * the state, where looser settings let a step straddle the jump; see docs/sbml-conformance.md).
    */
   toleranceFactor?: number;
+  /**
+   * Whether the solves get the model's sparsity pattern of ∂f/∂y (`SbmlOde.jacSparsity`), with which
+   * the stiff methods use grouped finite differences and, on large sparse models, banded or sparse
+   * LU (see `selectLinearAlgebra` of @kinetica/solvers-stiff). Default: from
+   * `SPARSITY_MIN_STATES` states on (below that the solvers take dense LU anyway).
+   */
+  sparsity?: boolean;
 }
+
+/** From this many states on, `simulateSbml` passes the Jacobian's sparsity pattern (by default). */
+export const SPARSITY_MIN_STATES = 16;
 
 export interface SbmlSimulation extends ResultTable {
   status: 'success' | 'failed';
@@ -52,22 +62,25 @@ export interface SbmlSimulation extends ResultTable {
  * `SbmlUnsupportedError`; solver failures come back as `status: 'failed'` with the rows reached.
  */
 export function simulateSbml(
-  sbml: string,
+  sbml: string | SbmlModel,
   settings: SbmlSettings | string,
   options: SimulateSbmlOptions = {},
 ): SbmlSimulation {
   const s = typeof settings === 'string' ? parseSettings(settings) : settings;
-  const ode = compileSbml(readSbml(sbml));
+  const ode = compileSbml(typeof sbml === 'string' ? readSbml(sbml) : sbml);
   const amount = new Set(s.amount);
   const concentration = new Set(s.concentration);
-  const readers = s.variables.map((name) => {
-    const kind: QuantityKind = amount.has(name)
-      ? 'amount'
-      : concentration.has(name)
-        ? 'concentration'
-        : 'value';
-    return ode.reader(name, kind);
-  });
+  // One evaluation of the model per output row, whatever the number of variables.
+  const read = ode.readers(
+    s.variables.map((symbol) => {
+      const kind: QuantityKind = amount.has(symbol)
+        ? 'amount'
+        : concentration.has(symbol)
+          ? 'concentration'
+          : 'value';
+      return { symbol, kind };
+    }),
+  );
   const times = Array.from({ length: s.steps + 1 }, (_, k) => s.start + (k * s.duration) / s.steps);
   const header = ['time', ...s.variables];
   // An algebraic rule without a solution at an output time makes its row NaN: the simulation stops
@@ -77,7 +90,9 @@ export function simulateSbml(
   let rowCount = 0;
   const row = (t: number, y: Float64Array): number[] => {
     const before = failures?.count ?? 0;
-    const out = [t, ...readers.map((read) => read(t, y))];
+    const out = new Array<number>(s.variables.length + 1);
+    out[0] = t;
+    read(t, y, out, 1);
     if (failures && failures.count > before && !failedRow)
       failedRow = { index: rowCount, message: failures.last ?? '' };
     rowCount++;
@@ -87,6 +102,10 @@ export function simulateSbml(
   const rtol = options.rtol ?? Math.min(DEFAULT_RTOL, Math.max(s.relative * factor, 1e-12));
   const atol = options.atol ?? Math.min(DEFAULT_ATOL, Math.max(s.absolute * factor, 1e-15));
   const solve = options.solve ?? stiffSolve;
+  const jacSparsity =
+    (options.sparsity ?? ode.stateNames.length >= SPARSITY_MIN_STATES) && ode.stateNames.length > 0
+      ? ode.jacSparsity
+      : undefined;
   /** A failure message, with why an algebraic rule had no solution where that was the cause. */
   const explain = (sim: SbmlSimulation): SbmlSimulation => {
     if (failedRow) {
@@ -107,6 +126,7 @@ export function simulateSbml(
         method: options.method ?? 'bdf',
         rtol,
         atol,
+        ...(jacSparsity ? { jacSparsity } : {}),
       }),
     );
   }
@@ -114,7 +134,7 @@ export function simulateSbml(
     return explain({ status: 'success', message: '', header, rows: times.map((t) => row(t, ode.y0)) });
   }
   const sol = solve(
-    { f: ode.f, y0: ode.y0, tspan: [s.start, s.start + s.duration] },
+    { f: ode.f, y0: ode.y0, tspan: [s.start, s.start + s.duration], ...(jacSparsity ? { jacSparsity } : {}) },
     { method: options.method ?? 'bdf', rtol, atol, saveAt: times },
   );
   const rows = Array.from(sol.t, (t, i) => row(t, sol.y[i]!));
@@ -159,7 +179,13 @@ function simulatePiecewise(
   times: number[],
   row: (t: number, y: Float64Array) => number[],
   header: string[],
-  opts: { solve: SolveFunction; method: MethodName; rtol: number; atol: number },
+  opts: {
+    solve: SolveFunction;
+    method: MethodName;
+    rtol: number;
+    atol: number;
+    jacSparsity?: ReadonlyArray<ArrayLike<number>>;
+  },
 ): SbmlSimulation {
   const events = ode.events;
   const nEv = events.length;
@@ -279,13 +305,16 @@ function simulatePiecewise(
       events: specs,
       ...(history ? { dense: true } : {}),
     };
-    let sol = opts.solve({ f, y0: y, tspan: [t, segEnd] }, options);
+    // The pattern is the model's (the state-less dummy has none).
+    const problem: ODEProblem = { f, y0: y, tspan: [t, segEnd] };
+    if (opts.jacSparsity && !dummy) problem.jacSparsity = opts.jacSparsity;
+    let sol = opts.solve(problem, options);
     if (history && sol.status !== 'success' && sol.stats.naccept === 0) {
       // The solvers' own first step (Hairer–Wanner's estimate) can come out below their smallest
       // step at t > 0 when a component is a rounding error away from 0 (x = 1 − t at t = 1 by the
       // method of steps: 5.6e-17 against atol 1e-13); the method of steps restarts at such points.
       // Again from a first step across the whole piece, which error control then cuts to size.
-      sol = opts.solve({ f, y0: y, tspan: [t, segEnd] }, { ...options, h0: segEnd - t });
+      sol = opts.solve(problem, { ...options, h0: segEnd - t });
     }
     const hit = sol.events[sol.events.length - 1];
     const tStop = hit ? hit.t : segEnd;

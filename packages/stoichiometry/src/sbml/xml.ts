@@ -22,6 +22,12 @@ const parser = new XMLParser({
 /** Parse an XML document into its root element (the first element of the document). */
 export function parseXml(text: string, where: string): XmlElement {
   if (text.trim() === '') throw new TypeError(`${where}: empty file (no XML document)`);
+  return parsePlainXml(text) ?? parseXmlGeneral(text, where);
+}
+
+/** `parseXml` by the general parser alone (what `parsePlainXml` must agree with). */
+export function parseXmlGeneral(text: string, where: string): XmlElement {
+  if (text.trim() === '') throw new TypeError(`${where}: empty file (no XML document)`);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new TypeError(`${where}: ${describeInvalid(text, valid.err)}`);
   let raw: unknown;
@@ -80,6 +86,124 @@ function convert(nodes: RawNode[]): XmlElement[] {
     }
   }
   return out;
+}
+
+/** Names the general parser refuses or renames (prototype pollution): such documents take its path. */
+const RESERVED_NAMES = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+const NAME = /[A-Za-z_][A-Za-z0-9._:-]*/y;
+const ATTRIBUTE = /\s+([A-Za-z_][A-Za-z0-9._:-]*)\s*=\s*(?:"([^"<&]*)"|'([^'<&]*)')/y;
+const TAG_END = /\s*(\/?)>/y;
+const DECLARATION = /<\?xml(?:\s+[A-Za-z]+\s*=\s*(?:"[^"<&]*"|'[^'<&]*'))*\s*\?>/y;
+
+/**
+ * A fast reader for the plain XML that large generated models are made of: elements, attributes in
+ * quotes, text, comments and an XML declaration at the very start. The general parser (with its
+ * validator) takes several seconds per 10 MB, most of the import of a 10⁴-species model. Anything
+ * else (entity or character references, CDATA, a DOCTYPE, processing instructions, a '>' in text,
+ * unusual names, and every malformed document) returns undefined, and the caller parses the text
+ * with the general parser, which reports errors. What this reader accepts, the general parser
+ * reads the same way: the same tree, attribute values and texts trimmed, an element's text its
+ * non-empty trimmed runs of text between tags (comments left out) joined by spaces.
+ */
+export function parsePlainXml(text: string): XmlElement | undefined {
+  const n = text.length;
+  let i = 0;
+  if (text.startsWith('<?xml')) {
+    DECLARATION.lastIndex = 0;
+    if (!DECLARATION.test(text)) return undefined;
+    i = DECLARATION.lastIndex;
+  }
+  let root: XmlElement | undefined;
+  const stack: Array<{ el: XmlElement; parts: string[]; raw: string }> = [];
+  let run = '';
+  const flush = (): void => {
+    const top = stack[stack.length - 1];
+    const t = run.trim();
+    run = '';
+    if (t === '') return;
+    if (!top) throw FALLBACK;
+    top.parts.push(t);
+  };
+  const FALLBACK = new Error('not plain');
+  try {
+    while (i < n) {
+      const lt = text.indexOf('<', i);
+      const end = lt < 0 ? n : lt;
+      // Leading white space of a run is trimmed anyway: a blank chunk (most of them: indentation)
+      // only counts after text.
+      let blank = true;
+      for (let k = i; k < end && blank; k++) {
+        const c = text.charCodeAt(k);
+        blank = c === 32 || c === 10 || c === 13 || c === 9;
+      }
+      if (end > i && !(blank && run === '')) {
+        const chunk = text.slice(i, end);
+        if (chunk.includes('&') || chunk.includes('>')) return undefined;
+        run += chunk;
+      }
+      if (lt < 0) break;
+      const c1 = text.charCodeAt(lt + 1);
+      if (c1 === 33 /* ! */) {
+        if (!text.startsWith('<!--', lt)) return undefined;
+        const close = text.indexOf('-->', lt + 4);
+        if (close < 0) return undefined;
+        i = close + 3;
+        continue;
+      }
+      if (c1 === 47 /* / */) {
+        flush();
+        const top = stack.pop();
+        if (!top) return undefined;
+        const closeAt = lt + 2 + top.raw.length;
+        if (!text.startsWith(top.raw, lt + 2) || text.charCodeAt(closeAt) !== 62 /* > */) return undefined;
+        top.el.text = top.parts.join(' ');
+        i = closeAt + 1;
+        continue;
+      }
+      NAME.lastIndex = lt + 1;
+      const m = NAME.exec(text);
+      if (!m || RESERVED_NAMES.has(m[0])) return undefined;
+      const raw = m[0];
+      let at = NAME.lastIndex;
+      const attributes: Record<string, string> = {};
+      for (;;) {
+        ATTRIBUTE.lastIndex = at;
+        const a = ATTRIBUTE.exec(text);
+        if (!a) break;
+        const name = a[1]!;
+        if (RESERVED_NAMES.has(name) || Object.hasOwn(attributes, name)) return undefined;
+        attributes[name] = (a[2] ?? a[3]!).trim();
+        at = ATTRIBUTE.lastIndex;
+      }
+      TAG_END.lastIndex = at;
+      const e = TAG_END.exec(text);
+      if (!e) return undefined;
+      i = TAG_END.lastIndex;
+      if (stack.length === 0 && root) return undefined; // a second root element
+      flush();
+      const el: XmlElement = { name: localName(raw), attributes, children: [], text: '' };
+      const parent = stack[stack.length - 1];
+      if (parent) parent.el.children.push(el);
+      else root = el;
+      if (e[1] !== '/') stack.push({ el, parts: [], raw });
+    }
+    flush();
+  } catch (err) {
+    if (err === FALLBACK) return undefined;
+    throw err;
+  }
+  return stack.length === 0 ? root : undefined;
 }
 
 /** Element name without its namespace prefix (`math:apply` → `apply`). */
