@@ -5,7 +5,9 @@ import { knockoutCommand } from './commands/knockout';
 import { predictCommand } from './commands/predict';
 import { type Command, helpText } from './commands/registry';
 import { simulateCommand } from './commands/simulate';
+import { sweepCommand } from './commands/sweep';
 import { trainCommand } from './commands/train';
+import { workerCommand } from './commands/worker';
 import { CliError, ExitCode, oneLine } from './io/errors';
 
 const commands: Command[] = [
@@ -16,6 +18,8 @@ const commands: Command[] = [
   diagnoseCommand,
   knockoutCommand,
   benchCommand,
+  sweepCommand,
+  workerCommand,
 ];
 
 function mainHelp(): string {
