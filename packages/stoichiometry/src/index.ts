@@ -62,6 +62,7 @@ export type { MathNode } from './sbml/math-tree';
 export * from './sbml/math-derivative';
 export type { DelayHistory } from './sbml/delay-history';
 export { compileSbml, type QuantityKind, type SbmlOde, type SbmlOdeEvent } from './sbml/ode-model';
+export type { SbmlOdeDerivatives, SbmlOdeParameter, SbmlOdeParameterKind } from './sbml/model-derivatives';
 export { parseSettings, type SbmlSettings, settingsEntries, settingsList } from './sbml/settings';
 export { formatResultCsv, parseResultCsv, type ResultTable } from './sbml/results-table';
 export {

@@ -2,6 +2,14 @@ import type { RhsFunction } from '@kinetica/ode-core';
 import { matchAlgebraicRules, newtonSolve } from './algebraic';
 import { compileMath, type CompileContext, type DelayCompile, type Evaluator } from './compile-math';
 import { DelayHistory, type DelayedRead } from './delay-history';
+import { compileGradient } from './math-derivative';
+import {
+  buildDerivatives,
+  type DerivativeTape,
+  type ItemGrad,
+  type SbmlOdeDerivatives,
+  type SbmlOdeParameter,
+} from './model-derivatives';
 import type { SbmlModel } from './document';
 import { SbmlUnsupportedError } from './errors';
 import {
@@ -66,6 +74,22 @@ export interface SbmlOde {
    * output row reads NaN), and why the last one did.
    */
   readonly algebraicFailures?: { readonly count: number; readonly last?: string };
+  /**
+   * The parameter vector: every global parameter, compartment size and species-reference
+   * stoichiometry that no rule, event or algebraic rule changes, then the local parameters of the
+   * kinetic laws (as `reaction.param`), in document order.
+   */
+  readonly params: readonly SbmlOdeParameter[];
+  /** The parameters' current values (a new array). */
+  paramValues(): Float64Array;
+  /** Set the parameters' values (what f, the events and the readers read from now on). */
+  setParamValues(p: ArrayLike<number>): void;
+  /**
+   * Exact ∂f/∂y, ∂f/∂p and vector–Jacobian products by symbolic differentiation (built on first
+   * call). Throws `SbmlUnsupportedError` for models whose right-hand side reads a delay csymbol or
+   * solves algebraic rules (no analytic Jacobian is offered for those).
+   */
+  derivatives(): SbmlOdeDerivatives;
 }
 
 /** A compiled SBML event. Every function reads the model at state (t, y) (assignment rules re-evaluated). */
@@ -112,6 +136,8 @@ type Derived = {
    * its amount; an algebraic block, what the values it recomputes read): for the Jacobian's pattern.
    */
   stateSlots?: readonly number[];
+  /** Its partial derivatives with respect to the slots it reads (built when derivatives are asked for). */
+  grad?: () => ItemGrad;
 };
 
 /** A delay csymbol compiled into some math. */
@@ -358,6 +384,35 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     }
     return s;
   };
+  /** The partials of a math's value with respect to every slot it reads (rateOf(x): the slot of that rate). */
+  const mathGrad = (node: MathNode, where: string, locals?: Map<string, number>) => (): ItemGrad => {
+    const ctx = context(where, locals);
+    const names = [...deps(node, locals), ...(locals?.keys() ?? [])];
+    const g = compileGradient(node, names, ctx, {
+      opaque(n, variable) {
+        if (n.type === 'delay')
+          throw new SbmlUnsupportedError('csymbol', `${where}: the derivative of a delay is not computed`);
+        const x = n.arg.type === 'symbol' ? n.arg.name : undefined;
+        const hit =
+          x !== undefined && !locals?.has(x) && variable.type === 'symbol' && variable.name === rateOfKey(x);
+        return { type: 'number', value: hit ? 1 : 0 };
+      },
+    });
+    const at = Int32Array.from(names, (name) => {
+      const x = rateOfTarget(name);
+      const s = x === undefined || locals?.has(name) ? ctx.slot(name) : rateOfSlot.get(x);
+      if (s === undefined) throw new TypeError(`SBML: ${where}: no slot for ${name} (internal)`);
+      return s;
+    });
+    const partials = g.partials;
+    const m = partials.length;
+    return {
+      slots: at,
+      evaluate(w, out, offset) {
+        for (let k = 0; k < m; k++) out[offset + k] = partials[k]!(w);
+      },
+    };
+  };
   for (const [id] of assignmentRules)
     if (rateRules.has(id)) throw new TypeError(`SBML: "${id}" has both an assignment and a rate rule`);
   for (const s of model.species) {
@@ -405,13 +460,18 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     deps: string[];
     /** The stoichiometry when it is a number and no conversion factor applies. */
     coef?: number;
+    /** For derivatives: stoich = sign · v[stoichSlot] (≥ 0), else `value`; the factor's slot (−1: none). */
+    stoichSlot: number;
+    sign: number;
+    value: number;
+    cfSlot: number;
   };
-  const conversion = (s: string): { cf: Evaluator; deps: string[] } => {
+  const conversion = (s: string): { cf: Evaluator; deps: string[]; cfSlot: number } => {
     const cf = speciesById.get(s)?.conversionFactor ?? model.conversionFactor;
-    if (!cf) return { cf: () => 1, deps: [] };
+    if (!cf) return { cf: () => 1, deps: [], cfSlot: -1 };
     const slot = slots.get(cf);
     if (slot === undefined) throw new TypeError(`SBML: conversionFactor "${cf}" is undefined`);
-    return { cf: (x) => x[slot]!, deps: [cf] };
+    return { cf: (x) => x[slot]!, deps: [cf], cfSlot: slot };
   };
   const stateIndexOfAmount = new Map(states.map((s, k) => [s.amountOf ?? '', k]));
   const reactionTerms: Term[][] = [];
@@ -433,8 +493,18 @@ export function compileSbml(model: SbmlModel): SbmlOde {
           const c = sign * sr.stoichiometry;
           stoich = () => c;
         }
-        const { cf, deps: cfDeps } = conversion(sr.species);
-        const term: Term = { rateSlot: rateSlots[j]!, stoich, cf, state, deps: [r.id, ...cfDeps] };
+        const { cf, deps: cfDeps, cfSlot } = conversion(sr.species);
+        const term: Term = {
+          rateSlot: rateSlots[j]!,
+          stoich,
+          cf,
+          state,
+          deps: [r.id, ...cfDeps],
+          stoichSlot: sr.id ? slots.get(sr.id)! : -1,
+          sign,
+          value: sign * sr.stoichiometry,
+          cfSlot,
+        };
         if (sr.id) term.deps.push(sr.id);
         else if (cfDeps.length === 0) term.coef = sign * sr.stoichiometry;
         terms.push(term);
@@ -456,6 +526,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       provides: id,
       deps: deps(r.math),
       ...compileWithDelays(r.math, `assignmentRule ${id}`),
+      grad: mathGrad(r.math, `assignmentRule ${id}`),
     });
   }
   for (const id of amountStates) {
@@ -469,6 +540,16 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       deps: new Set([s.compartment]),
       run,
       stateSlots: [a],
+      grad: () =>
+        s.hasOnlySubstanceUnits
+          ? { slots: Int32Array.of(a), evaluate: (_w, out, o) => void (out[o] = 1) }
+          : {
+              slots: Int32Array.of(a, c),
+              evaluate(w, out, o) {
+                out[o] = 1 / w[c]!;
+                out[o + 1] = -w[a]! / (w[c]! * w[c]!);
+              },
+            },
     });
   }
   const reactionDerived: Derived[] = model.reactions.map((r, j) => {
@@ -479,6 +560,7 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       provides: r.id,
       deps: deps(r.kineticLaw.math, locals),
       ...compileWithDelays(r.kineticLaw.math, `kineticLaw of ${r.id}`, locals),
+      grad: mathGrad(r.kineticLaw.math, `kineticLaw of ${r.id}`, locals),
     };
   });
   derived.push(...reactionDerived);
@@ -693,7 +775,13 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     }
     const rule = rateRules.get(x);
     if (rule)
-      return { slot, provides, deps: deps(rule.math), ...compileWithDelays(rule.math, `rateRule ${x}`) };
+      return {
+        slot,
+        provides,
+        deps: deps(rule.math),
+        ...compileWithDelays(rule.math, `rateRule ${x}`),
+        grad: mathGrad(rule.math, `rateRule ${x}`),
+      };
     if (assignmentRules.has(x)) {
       refuse(
         `${x} is set by an assignment rule; its rate would be the time derivative of the rule, ` +
@@ -705,7 +793,8 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       throw new TypeError(`SBML: rateOf(${x}) refers to an undefined symbol`);
     }
     const sp = speciesById.get(x);
-    if (!sp) return { slot, provides, deps: new Set(), run: () => 0 };
+    const noGrad = (): ItemGrad => ({ slots: new Int32Array(0), evaluate() {} });
+    if (!sp) return { slot, provides, deps: new Set(), run: () => 0, grad: noGrad };
     const terms = speciesTerms.get(x) ?? [];
     const n = terms.length;
     const amountRate: Evaluator = (y) => {
@@ -717,7 +806,47 @@ export function compileSbml(model: SbmlModel): SbmlOde {
       return sum;
     };
     const needs = new Set(terms.flatMap((term) => term.deps));
-    if (sp.hasOnlySubstanceUnits) return { slot, provides, deps: needs, run: amountRate };
+    // d(Σ stoich·rate·cf): per term its rate, stoichiometry and factor slots (−1 entries dropped).
+    const termGrad =
+      (
+        scale: Evaluator,
+        extra: number[],
+        extraValues: (w: Float64Array, out: Float64Array, o: number) => void,
+      ) =>
+      (): ItemGrad => {
+        const at: number[] = [];
+        for (const term of terms) at.push(term.rateSlot, term.stoichSlot, term.cfSlot);
+        const list = Int32Array.from([...at.map((s) => (s < 0 ? slot : s)), ...extra]);
+        return {
+          slots: list,
+          evaluate(w, out, o) {
+            const k = scale(w);
+            for (let q = 0; q < n; q++) {
+              const term = terms[q]!;
+              const st = term.stoichSlot >= 0 ? term.sign * w[term.stoichSlot]! : term.value;
+              const cf = term.cfSlot >= 0 ? w[term.cfSlot]! : 1;
+              const r = w[term.rateSlot]!;
+              out[o + 3 * q] = k * st * cf;
+              // A missing slot points at the item's own slot with weight 0 (no edge).
+              out[o + 3 * q + 1] = term.stoichSlot >= 0 ? k * term.sign * r * cf : 0;
+              out[o + 3 * q + 2] = term.cfSlot >= 0 ? k * st * r : 0;
+            }
+            extraValues(w, out, o + 3 * n);
+          },
+        };
+      };
+    if (sp.hasOnlySubstanceUnits)
+      return {
+        slot,
+        provides,
+        deps: needs,
+        run: amountRate,
+        grad: termGrad(
+          () => 1,
+          [],
+          () => {},
+        ),
+      };
     if (assignmentRules.has(sp.compartment)) {
       refuse(
         `${x} is a concentration in the compartment ${sp.compartment}, whose size is set by an ` +
@@ -729,7 +858,22 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     const cRate = rateOfSlot.get(sp.compartment)!;
     const own = slots.get(x)!;
     for (const name of [x, sp.compartment, rateOfKey(sp.compartment)]) needs.add(name);
-    return { slot, provides, deps: needs, run: (y) => (amountRate(y) - y[own]! * y[cRate]!) / y[c]! };
+    // (A − x·ċ)/c: the terms scaled by 1/c, then ∂/∂x = −ċ/c, ∂/∂ċ = −x/c, ∂/∂c = −(A − x·ċ)/c².
+    return {
+      slot,
+      provides,
+      deps: needs,
+      run: (y) => (amountRate(y) - y[own]! * y[cRate]!) / y[c]!,
+      grad: termGrad(
+        (w) => 1 / w[c]!,
+        [own, cRate, c],
+        (w, out, o) => {
+          out[o] = -w[cRate]! / w[c]!;
+          out[o + 1] = -w[own]! / w[c]!;
+          out[o + 2] = -(amountRate(w) - w[own]! * w[cRate]!) / (w[c]! * w[c]!);
+        },
+      ),
+    };
   }
   const t0Order = topologicalOrder(initial, 'initial values');
   const localValues = model.reactions.map((r) => r.kineticLaw?.localParameters ?? []);
@@ -1046,6 +1190,67 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     return out;
   });
 
+  // --- Parameters and exact derivatives ----------------------------------------------------------
+  const params: SbmlOdeParameter[] = [];
+  const paramSlotList: number[] = [];
+  const free = (id: string): boolean =>
+    !assignmentRules.has(id) && !rateRules.has(id) && !algebraicVariables.has(id) && !eventTargets.has(id);
+  for (const c of model.compartments)
+    if (free(c.id)) params.push({ id: c.id, kind: 'compartment', constant: c.constant });
+  for (const p of model.parameters)
+    if (free(p.id)) params.push({ id: p.id, kind: 'parameter', constant: p.constant });
+  for (const sr of referenceById.values())
+    if (sr.id && free(sr.id)) params.push({ id: sr.id, kind: 'speciesReference', constant: sr.constant });
+  for (const p of params) paramSlotList.push(slots.get(p.id)!);
+  model.reactions.forEach((r, j) => {
+    for (const p of r.kineticLaw?.localParameters ?? []) {
+      params.push({ id: `${r.id}.${p.id}`, kind: 'local', constant: true });
+      paramSlotList.push(localSlots[j]!.get(p.id)!);
+    }
+  });
+  const paramSlots = Int32Array.from(paramSlotList);
+  let derivs: SbmlOdeDerivatives | undefined;
+  const derivatives = (): SbmlOdeDerivatives => {
+    if (derivs) return derivs;
+    const delayed = fDerived.find((d) => (d.delays?.length ?? 0) > 0);
+    if (delayed) {
+      throw new SbmlUnsupportedError(
+        'csymbol',
+        `derivatives: ${delayed.provides} reads a delay csymbol (no analytic Jacobian of a delay equation)`,
+      );
+    }
+    const opaque = fDerived.find((d) => !d.grad);
+    if (opaque) {
+      throw new SbmlUnsupportedError(
+        'algebraicRule',
+        `derivatives: the right-hand side solves algebraic rules (${opaque.provides}); no analytic Jacobian`,
+      );
+    }
+    const tape: DerivativeTape = {
+      v,
+      nState,
+      stateSlots,
+      paramSlots,
+      params,
+      load: (t, y) => loadState(t, y, fDerived),
+      items: fDerived.map((d) => ({ slot: d.slot, grad: d.grad!() })),
+      rateRuleSlots,
+      terms: allTerms.map((term) => ({
+        state: term.state,
+        rateSlot: term.rateSlot,
+        stoichSlot: term.stoichSlot,
+        sign: term.sign,
+        coef: term.value,
+        cfSlot: term.cfSlot,
+      })),
+      f,
+      y0,
+      jacSparsity,
+    };
+    derivs = buildDerivatives(tape);
+    return derivs;
+  };
+
   if (history) {
     // Every delay's dependencies now, so that refusals come at compile time, not mid-simulation.
     for (const use of delayUses) use.link();
@@ -1064,6 +1269,16 @@ export function compileSbml(model: SbmlModel): SbmlOde {
     ...(history ? { history } : {}),
     ...(model.algebraicRules.length > 0 ? { algebraicFailures } : {}),
     events,
+    params,
+    paramValues: () => Float64Array.from(paramSlots, (s) => v[s]!),
+    setParamValues(p) {
+      if (p.length !== paramSlots.length)
+        throw new RangeError(
+          `SBML: the parameter vector has length ${p.length}, expected ${paramSlots.length}`,
+        );
+      paramSlots.forEach((s, m) => void (v[s] = p[m]!));
+    },
+    derivatives,
     stateNames: states.map((s) => s.name),
     y0,
     f,

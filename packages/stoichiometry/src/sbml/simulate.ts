@@ -2,6 +2,7 @@ import {
   DEFAULT_ATOL,
   DEFAULT_RTOL,
   type EventSpec,
+  type JacobianFunction,
   type MethodName,
   type ODEProblem,
   type Solution,
@@ -11,6 +12,7 @@ import { solve as stiffSolve } from '@kinetica/solvers-stiff';
 import { DelayBreaks } from './delay-history';
 import { readSbml, type SbmlModel } from './document';
 import { SbmlUnsupportedError } from './errors';
+import { someNode } from './math-tree';
 import { compileSbml, type QuantityKind, type SbmlOde } from './ode-model';
 import type { ResultTable } from './results-table';
 import { parseSettings, type SbmlSettings } from './settings';
@@ -45,6 +47,48 @@ export interface SimulateSbmlOptions {
    * `SPARSITY_MIN_STATES` states on (below that the solvers take dense LU anyway).
    */
   sparsity?: boolean;
+  /**
+   * Whether the solves get the model's exact Jacobian (`SbmlOde.derivatives().jac`, symbolic
+   * differentiation) where it has one (no delay csymbol read by f, no algebraic rules). Default: for
+   * models with fewer than `JACOBIAN_MAX_STATES` states (the analytic Jacobian is dense: one reverse
+   * sweep per row) whose rate laws and rules have no step functions or branches (floor, ceiling,
+   * factorial, quotient, rem, piecewise, min, max, abs): across a jump of f the exact Jacobian (0
+   * there) gave radau5 steps that straddle the jump (Test Suite cases 00173, 00269), where the
+   * finite-difference one, which sees the jump, did not.
+   */
+  jacobian?: boolean;
+}
+
+const NON_SMOOTH = new Set(['floor', 'ceiling', 'factorial', 'quotient', 'rem', 'min', 'max', 'abs']);
+
+/** Whether a rate law or rule of the model has a step function or a branch. */
+function jumpsWithState(model: SbmlModel): boolean {
+  const maths = [
+    ...model.rules.map((r) => r.math),
+    ...model.reactions.flatMap((r) => (r.kineticLaw ? [r.kineticLaw.math] : [])),
+  ];
+  return maths.some((m) =>
+    someNode(
+      m,
+      model.functions,
+      (n) => n.type === 'piecewise' || (n.type === 'apply' && NON_SMOOTH.has(n.op)),
+    ),
+  );
+}
+
+/** Below this many states, `simulateSbml` passes the exact Jacobian (by default). */
+export const JACOBIAN_MAX_STATES = 200;
+
+/** The model's exact Jacobian when it has one and `wanted` (default: small models) asks for it. */
+function analyticJacobian(ode: SbmlOde, wanted: boolean | undefined): JacobianFunction | undefined {
+  const n = ode.stateNames.length;
+  if (wanted === false || n === 0 || (wanted === undefined && n >= JACOBIAN_MAX_STATES)) return undefined;
+  try {
+    return ode.derivatives().jac;
+  } catch {
+    // Delays, algebraic rules (or a construct the differentiation refuses): the solvers' own.
+    return undefined;
+  }
 }
 
 /** From this many states on, `simulateSbml` passes the Jacobian's sparsity pattern (by default). */
@@ -67,7 +111,8 @@ export function simulateSbml(
   options: SimulateSbmlOptions = {},
 ): SbmlSimulation {
   const s = typeof settings === 'string' ? parseSettings(settings) : settings;
-  const ode = compileSbml(typeof sbml === 'string' ? readSbml(sbml) : sbml);
+  const model = typeof sbml === 'string' ? readSbml(sbml) : sbml;
+  const ode = compileSbml(model);
   const amount = new Set(s.amount);
   const concentration = new Set(s.concentration);
   // One evaluation of the model per output row, whatever the number of variables.
@@ -106,6 +151,7 @@ export function simulateSbml(
     (options.sparsity ?? ode.stateNames.length >= SPARSITY_MIN_STATES) && ode.stateNames.length > 0
       ? ode.jacSparsity
       : undefined;
+  const jac = analyticJacobian(ode, options.jacobian ?? (jumpsWithState(model) ? false : undefined));
   /** A failure message, with why an algebraic rule had no solution where that was the cause. */
   const explain = (sim: SbmlSimulation): SbmlSimulation => {
     if (failedRow) {
@@ -127,6 +173,7 @@ export function simulateSbml(
         rtol,
         atol,
         ...(jacSparsity ? { jacSparsity } : {}),
+        ...(jac ? { jac } : {}),
       }),
     );
   }
@@ -134,7 +181,13 @@ export function simulateSbml(
     return explain({ status: 'success', message: '', header, rows: times.map((t) => row(t, ode.y0)) });
   }
   const sol = solve(
-    { f: ode.f, y0: ode.y0, tspan: [s.start, s.start + s.duration], ...(jacSparsity ? { jacSparsity } : {}) },
+    {
+      f: ode.f,
+      y0: ode.y0,
+      tspan: [s.start, s.start + s.duration],
+      ...(jacSparsity ? { jacSparsity } : {}),
+      ...(jac ? { jac } : {}),
+    },
     { method: options.method ?? 'bdf', rtol, atol, saveAt: times },
   );
   const rows = Array.from(sol.t, (t, i) => row(t, sol.y[i]!));
@@ -185,6 +238,7 @@ function simulatePiecewise(
     rtol: number;
     atol: number;
     jacSparsity?: ReadonlyArray<ArrayLike<number>>;
+    jac?: JacobianFunction;
   },
 ): SbmlSimulation {
   const events = ode.events;
@@ -308,6 +362,7 @@ function simulatePiecewise(
     // The pattern is the model's (the state-less dummy has none).
     const problem: ODEProblem = { f, y0: y, tspan: [t, segEnd] };
     if (opts.jacSparsity && !dummy) problem.jacSparsity = opts.jacSparsity;
+    if (opts.jac && !dummy) problem.jac = opts.jac;
     let sol = opts.solve(problem, options);
     if (history && sol.status !== 'success' && sol.stats.naccept === 0) {
       // The solvers' own first step (Hairer–Wanner's estimate) can come out below their smallest
