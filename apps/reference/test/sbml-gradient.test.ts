@@ -46,7 +46,7 @@ describe('a compiled SBML model in odeGradient', () => {
     const problem = d.problem({ t0: 0 });
     const times = [1, 2.5, 4];
     const target = [2, 1, 0.5];
-    const lossOf = (y: ArrayLike<number>) => y.reduce((s, v) => s + v * v, 0);
+    const lossOf = (y: ArrayLike<number>) => Array.from(y).reduce((s, v) => s + v * v, 0);
     const g = odeGradient(
       problem,
       {
