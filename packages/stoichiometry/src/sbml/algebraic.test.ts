@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { math, sbmlDocument } from '../../test/support/sbml-builder';
+import { math, sbmlModel } from '../../test/support/sbml-builder';
 import { newtonSolve } from './algebraic';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
@@ -35,30 +35,7 @@ const event = (id: string, trigger: string, assignments: Record<string, string>)
       .map(([x, m]) => `<eventAssignment variable="${x}">${math(m)}</eventAssignment>`)
       .join('')}</listOfEventAssignments></event>`;
 
-function doc(parts: {
-  compartments?: string[];
-  species?: string[];
-  parameters?: string[];
-  initialAssignments?: Record<string, string>;
-  rules?: string[];
-  reactions?: string[];
-  events?: string[];
-}): string {
-  const list = (name: string, items?: string[]): string =>
-    items?.length ? `<${name}>${items.join('')}</${name}>` : '';
-  const ias = Object.entries(parts.initialAssignments ?? {}).map(
-    ([id, m]) => `<initialAssignment symbol="${id}">${math(m)}</initialAssignment>`,
-  );
-  return sbmlDocument(
-    list('listOfCompartments', parts.compartments) +
-      list('listOfSpecies', parts.species) +
-      list('listOfParameters', parts.parameters) +
-      list('listOfInitialAssignments', ias) +
-      list('listOfRules', parts.rules) +
-      list('listOfReactions', parts.reactions) +
-      list('listOfEvents', parts.events),
-  );
-}
+const doc = sbmlModel;
 
 const METHODS = ['bdf', 'radau5', 'rodas5', 'dopri5'] as const;
 

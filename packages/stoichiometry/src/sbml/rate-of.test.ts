@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { math, sbmlDocument } from '../../test/support/sbml-builder';
+import { math, sbmlDocument, sbmlModel } from '../../test/support/sbml-builder';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml } from './ode-model';
@@ -32,30 +32,7 @@ const reaction = (
 const ref = (s: string, stoichiometry = 1, id?: string): string =>
   `<speciesReference species="${s}" stoichiometry="${stoichiometry}" constant="${id === undefined}" ${id ? `id="${id}"` : ''}/>`;
 
-function doc(parts: {
-  compartments?: string[];
-  species?: string[];
-  parameters?: string[];
-  initialAssignments?: Record<string, string>;
-  rules?: string[];
-  reactions?: string[];
-  events?: string[];
-}): string {
-  const list = (name: string, items?: string[]): string =>
-    items?.length ? `<${name}>${items.join('')}</${name}>` : '';
-  const ias = Object.entries(parts.initialAssignments ?? {}).map(
-    ([id, m]) => `<initialAssignment symbol="${id}">${math(m)}</initialAssignment>`,
-  );
-  return sbmlDocument(
-    list('listOfCompartments', parts.compartments) +
-      list('listOfSpecies', parts.species) +
-      list('listOfParameters', parts.parameters) +
-      list('listOfInitialAssignments', ias) +
-      list('listOfRules', parts.rules) +
-      list('listOfReactions', parts.reactions) +
-      list('listOfEvents', parts.events),
-  );
-}
+const doc = sbmlModel;
 
 /** Simulate with tight tolerances; rows as { variable: value } records. */
 function run(sbml: string, variables: string[], duration: number, steps: number, extra = '') {

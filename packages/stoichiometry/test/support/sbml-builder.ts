@@ -12,3 +12,32 @@ ${body}
 export function math(content: string): string {
   return `<math xmlns="http://www.w3.org/1998/Math/MathML">${content}</math>`;
 }
+
+/** The parts of a model, each a list of SBML elements (initial assignments as symbol → MathML). */
+export interface SbmlModelParts {
+  compartments?: string[];
+  species?: string[];
+  parameters?: string[];
+  initialAssignments?: Record<string, string>;
+  rules?: string[];
+  reactions?: string[];
+  events?: string[];
+}
+
+/** A minimal SBML L3v2 document from its parts, in the order SBML lists them (test support). */
+export function sbmlModel(parts: SbmlModelParts): string {
+  const list = (name: string, items?: string[]): string =>
+    items?.length ? `<${name}>${items.join('')}</${name}>` : '';
+  const ias = Object.entries(parts.initialAssignments ?? {}).map(
+    ([id, m]) => `<initialAssignment symbol="${id}">${math(m)}</initialAssignment>`,
+  );
+  return sbmlDocument(
+    list('listOfCompartments', parts.compartments) +
+      list('listOfSpecies', parts.species) +
+      list('listOfParameters', parts.parameters) +
+      list('listOfInitialAssignments', ias) +
+      list('listOfRules', parts.rules) +
+      list('listOfReactions', parts.reactions) +
+      list('listOfEvents', parts.events),
+  );
+}
