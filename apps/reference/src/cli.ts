@@ -4,6 +4,7 @@ import { diagnoseCommand } from './commands/diagnose';
 import { knockoutCommand } from './commands/knockout';
 import { predictCommand } from './commands/predict';
 import { type Command, helpText } from './commands/registry';
+import { screenCommand } from './commands/screen';
 import { simulateCommand } from './commands/simulate';
 import { sweepCommand } from './commands/sweep';
 import { trainCommand } from './commands/train';
@@ -17,6 +18,7 @@ const commands: Command[] = [
   simulateCommand,
   diagnoseCommand,
   knockoutCommand,
+  screenCommand,
   benchCommand,
   sweepCommand,
   workerCommand,

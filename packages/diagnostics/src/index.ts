@@ -31,6 +31,11 @@ export {
   type SpecialPoint,
 } from './continuation/arclength';
 export { branchToCsv } from './continuation/export';
+export {
+  nearest as nearestScaledDistance,
+  scaledDistance,
+  standardDeviations as coordinateScales,
+} from './ood/distance';
 export { type OodFields, type OodOptions, type OodReport, oodReport } from './ood/report';
 export { applyInterventions, type Intervention } from './interventions/apply';
 export { type SimulationOptions, simulate } from './interventions/trajectory';

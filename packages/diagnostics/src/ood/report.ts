@@ -2,6 +2,8 @@ import { checkField, checkState, type Trajectory, type VectorField } from '../fi
 import { ftleAlongTrajectory } from '../lyapunov/ftle';
 import { spectralNormMap } from '../spectrum/jacobian-spectrum';
 
+import { nearest, scaledDistance, standardDeviations } from './distance';
+
 /** Inputs and thresholds of `oodReport`. */
 export interface OodOptions {
   /** The states the model was fitted on, one trajectory per training group. */
@@ -215,38 +217,6 @@ function concat(parts: Float64Array[]): Float64Array {
     off += p.length;
   }
   return out;
-}
-
-function standardDeviations(states: Float64Array[], n: number): Float64Array {
-  const mean = new Float64Array(n);
-  const sd = new Float64Array(n);
-  for (const y of states) for (let j = 0; j < n; j++) mean[j]! += y[j]! / states.length;
-  for (const y of states)
-    for (let j = 0; j < n; j++) sd[j]! += (y[j]! - mean[j]!) ** 2 / Math.max(1, states.length - 1);
-  // A state constant over training gets unit scale, so any change in it still counts.
-  return sd.map((v) => (v > 0 ? Math.sqrt(v) : 1));
-}
-
-function scaledDistance(a: ArrayLike<number>, b: ArrayLike<number>, scale: Float64Array): number {
-  let s = 0;
-  for (let j = 0; j < scale.length; j++) s += ((a[j]! - b[j]!) / scale[j]!) ** 2;
-  return Math.sqrt(s);
-}
-
-/** Distance to the nearest training state outside group `skip` (−1: none skipped). */
-function nearest(
-  y: ArrayLike<number>,
-  states: Float64Array[],
-  scale: Float64Array,
-  skip: number,
-  group: number[],
-): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < states.length; i++) {
-    if (group[i] === skip) continue;
-    best = Math.min(best, scaledDistance(y, states[i]!, scale));
-  }
-  return best;
 }
 
 function subsample(tr: Trajectory, count: number): Trajectory {
