@@ -141,6 +141,29 @@ const CONFIGS: Record<string, Config> = {
     },
     hidden: [32, 32],
   },
+  // Fifth round: training length (early stopping as regularisation), around srksat3.
+  srksat3e50: {
+    kinetic: {
+      elasticity: 'learned',
+      michaelisMenten: true,
+      elasticityInit: 0.75,
+      enzymeSaturation: 'learned',
+      enzymeSaturationInit: 3,
+    },
+    hidden: [32, 32],
+    epochs: 50,
+  },
+  srksat3e100: {
+    kinetic: {
+      elasticity: 'learned',
+      michaelisMenten: true,
+      elasticityInit: 0.75,
+      enzymeSaturation: 'learned',
+      enzymeSaturationInit: 3,
+    },
+    hidden: [32, 32],
+    epochs: 100,
+  },
   srkcos: {
     kinetic: { elasticity: 'learned', michaelisMenten: true },
     hidden: [32, 32],

@@ -50,7 +50,7 @@ export const trainCommand: Command = {
     test: 'held-out groups to predict and score',
     out: 'output folder, created or replaced when everything succeeded (files kinetica did not write are kept); not an existing file, not the current folder',
     seed: 'random seed, an integer ≥ 0 (default 0)',
-    epochs: `training epochs, ≥ 1 (default ${NEURAL_DEFAULTS.epochs})`,
+    epochs: `training epochs, ≥ 1 (default ${NEURAL_DEFAULTS.epochs}; ${NETWORK_DEFAULTS.epochs} for the rate network of a built-in pathway network)`,
     method: `ODE solver for the neural ODE: rk4 (default, on the grid), ${NEURAL_METHODS.slice(1).join(', ')}`,
     grad: 'gradient: backprop (through the solver steps, default) or adjoint',
     hidden: `hidden layer widths (default ${NEURAL_DEFAULTS.hidden.join(',')}; ${NETWORK_DEFAULTS.hidden.join(',')} for the rate network of a built-in pathway network)`,

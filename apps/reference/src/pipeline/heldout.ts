@@ -194,6 +194,7 @@ export function resolveStructure(
   if (found) {
     candidates[`network:${found.name}`] = {
       hidden: NETWORK_DEFAULTS.hidden,
+      epochs: NETWORK_DEFAULTS.epochs,
       ...neural,
       network: found.name,
       stoichiometry: {
