@@ -17,7 +17,7 @@ import { knockoutCommand } from '../src/commands/knockout';
 import { predictCommand } from '../src/commands/predict';
 import { simulateCommand } from '../src/commands/simulate';
 import { trainCommand } from '../src/commands/train';
-import { NEURAL_DEFAULTS } from '../src/pipeline/neural';
+import { NETWORK_DEFAULTS, NEURAL_DEFAULTS } from '../src/pipeline/neural';
 import { cliPath, listing, runCli, smallTable, smallTrainArgs, tempDir } from './cli-helpers';
 
 /**
@@ -309,7 +309,9 @@ describe('messages name the right thing', () => {
     const bench = runCli(['bench', '--help']);
     expect(bench.stdout).not.toMatch(/API\.md|B1/);
     const help = runCli(['train', '--help']).stdout;
-    expect(help).toContain(`(default ${NEURAL_DEFAULTS.epochs})`);
+    expect(help).toContain(
+      `(default ${NEURAL_DEFAULTS.epochs}; ${NETWORK_DEFAULTS.epochs} for the rate network of a built-in pathway network)`,
+    );
     expect(help).toMatch(/--grad backprop\|adjoint.*--hidden N,N/);
   });
 });
