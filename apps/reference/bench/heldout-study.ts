@@ -57,6 +57,21 @@ type Config = Omit<NeuralFitOptions, 'seed' | 'onProgress'> & {
   };
 };
 
+/** Round 4 and 5 candidates: learned α from `alpha0`, saturating enzyme factors with κ learned from `kappa0`. */
+function saturating(kappa0: number, extra: Partial<Config> = {}, alpha0 = 0.75): Config {
+  return {
+    kinetic: {
+      elasticity: 'learned',
+      michaelisMenten: true,
+      elasticityInit: alpha0,
+      enzymeSaturation: 'learned',
+      enzymeSaturationInit: kappa0,
+    },
+    hidden: [32, 32],
+    ...extra,
+  };
+}
+
 /** Candidates, each scored on the training-strain folds only. Members: one (ensembles come after). */
 const CONFIGS: Record<string, Config> = {
   mlp: { structure: 'mlp' },
@@ -91,79 +106,14 @@ const CONFIGS: Record<string, Config> = {
     hidden: [32, 32],
     clampControls: true,
   },
-  srksat1: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.75,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 1,
-    },
-    hidden: [32, 32],
-  },
-  srksat3: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.75,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 3,
-    },
-    hidden: [32, 32],
-  },
-  srksat03: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.75,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 0.3,
-    },
-    hidden: [32, 32],
-  },
-  srksat10: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.75,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 10,
-    },
-    hidden: [32, 32],
-  },
-  srksat3ai5: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.5,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 3,
-    },
-    hidden: [32, 32],
-  },
+  srksat03: saturating(0.3),
+  srksat1: saturating(1),
+  srksat3: saturating(3),
+  srksat10: saturating(10),
+  srksat3ai5: saturating(3, {}, 0.5),
   // Fifth round: training length (early stopping as regularisation), around srksat3.
-  srksat3e50: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.75,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 3,
-    },
-    hidden: [32, 32],
-    epochs: 50,
-  },
-  srksat3e100: {
-    kinetic: {
-      elasticity: 'learned',
-      michaelisMenten: true,
-      elasticityInit: 0.75,
-      enzymeSaturation: 'learned',
-      enzymeSaturationInit: 3,
-    },
-    hidden: [32, 32],
-    epochs: 100,
-  },
+  srksat3e50: saturating(3, { epochs: 50 }),
+  srksat3e100: saturating(3, { epochs: 100 }),
   srkcos: {
     kinetic: { elasticity: 'learned', michaelisMenten: true },
     hidden: [32, 32],
