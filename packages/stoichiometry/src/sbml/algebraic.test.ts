@@ -1,24 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { math, sbmlModel } from '../../test/support/sbml-builder';
+import {
+  apply,
+  ci,
+  cn,
+  compartment,
+  math,
+  parameter,
+  sbmlModel,
+  TIME,
+} from '../../test/support/sbml-builder';
 import { newtonSolve } from './algebraic';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml } from './ode-model';
 import { simulateSbml } from './simulate';
 
-const ci = (x: string): string => `<ci>${x}</ci>`;
-const cn = (x: number): string => `<cn>${x}</cn>`;
-const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
-const TIME = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>';
 const rateOf = (x: string): string =>
   `<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol>${ci(x)}</apply>`;
 
-const compartment = (id: string, size: number, constant = true): string =>
-  `<compartment id="${id}" size="${size}" constant="${constant}"/>`;
 const species = (id: string, c: string, amount: number, boundary = false): string =>
   `<species id="${id}" compartment="${c}" initialAmount="${amount}" hasOnlySubstanceUnits="false" boundaryCondition="${boundary}" constant="false"/>`;
-const parameter = (id: string, value?: number, constant = false): string =>
-  `<parameter id="${id}" ${value === undefined ? '' : `value="${value}"`} constant="${constant}"/>`;
 const rateRule = (variable: string, m: string): string =>
   `<rateRule variable="${variable}">${math(m)}</rateRule>`;
 const algebraic = (m: string): string => `<algebraicRule>${math(m)}</algebraicRule>`;

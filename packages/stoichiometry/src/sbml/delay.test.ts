@@ -1,15 +1,11 @@
 import type { MethodName } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
-import { math, sbmlDocument } from '../../test/support/sbml-builder';
+import { apply, ci, cn, math, sbmlDocument, TIME } from '../../test/support/sbml-builder';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml } from './ode-model';
 import { simulateSbml } from './simulate';
 
-const ci = (x: string): string => `<ci>${x}</ci>`;
-const cn = (x: number): string => `<cn>${x}</cn>`;
-const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
-const TIME = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>';
 /** delay(x, d); the csymbol's text is a free label, here deliberately another word. */
 const delay = (x: string, d: string): string =>
   `<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">plus</csymbol>${x}${d}</apply>`;

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { math, sbmlDocument } from '../../test/support/sbml-builder';
+import { apply, ci, cn, math, sbmlDocument, TIME } from '../../test/support/sbml-builder';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml } from './ode-model';
 import { simulateSbml } from './simulate';
-
-const ci = (x: string): string => `<ci>${x}</ci>`;
-const cn = (x: number): string => `<cn>${x}</cn>`;
-const TIME = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">time</csymbol>';
-const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
 
 /** Parameters (all non-constant), rate rules and events in an L3V2 document. */
 function model(opts: {

@@ -1,14 +1,11 @@
 import { solve } from '@kinetica/solvers-stiff';
 import { describe, expect, it } from 'vitest';
-import { math, sbmlDocument } from '../../test/support/sbml-builder';
+import { apply, ci, cn, math, sbmlDocument } from '../../test/support/sbml-builder';
 import { checkDerivatives } from './derivative-check';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml, type SbmlOde } from './ode-model';
 
-const ci = (x: string): string => `<ci>${x}</ci>`;
-const cn = (x: number): string => `<cn>${x}</cn>`;
-const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
 const RATE_OF = (x: string): string =>
   `<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf">rateOf</csymbol>${ci(x)}</apply>`;
 const DELAY = (x: string, d: number): string =>

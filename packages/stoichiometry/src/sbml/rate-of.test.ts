@@ -1,24 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { math, sbmlDocument, sbmlModel } from '../../test/support/sbml-builder';
+import {
+  apply,
+  ci,
+  cn,
+  compartment,
+  math,
+  parameter,
+  sbmlDocument,
+  sbmlModel,
+  TIME,
+} from '../../test/support/sbml-builder';
 import { readSbml } from './document';
 import { SbmlUnsupportedError } from './errors';
 import { compileSbml } from './ode-model';
 import { simulateSbml } from './simulate';
 
-const ci = (x: string): string => `<ci>${x}</ci>`;
-const cn = (x: number): string => `<cn>${x}</cn>`;
-const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
-const TIME = '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>';
 /** rateOf(x); the csymbol's text is a free label, here deliberately another model id. */
 const rateOf = (x: string): string =>
   `<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf">k</csymbol>${ci(x)}</apply>`;
 
-const compartment = (id: string, size: number, constant = true): string =>
-  `<compartment id="${id}" size="${size}" constant="${constant}"/>`;
 const species = (id: string, c: string, amount: number, extra = ''): string =>
   `<species id="${id}" compartment="${c}" initialAmount="${amount}" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false" ${extra}/>`;
-const parameter = (id: string, value?: number, constant = false): string =>
-  `<parameter id="${id}" ${value === undefined ? '' : `value="${value}"`} constant="${constant}"/>`;
 const rule = (kind: 'rate' | 'assignment', variable: string, m: string): string =>
   `<${kind}Rule variable="${variable}">${math(m)}</${kind}Rule>`;
 const reaction = (

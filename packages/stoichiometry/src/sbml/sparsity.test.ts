@@ -2,14 +2,12 @@ import type { ODEProblem, Solution, SolveOptions } from '@kinetica/ode-core';
 import { solve as stiffSolve } from '@kinetica/solvers-stiff';
 import { describe, expect, it } from 'vitest';
 import { reversibleChainSbml } from '../../bench/sbml-chain-model';
-import { math, sbmlDocument } from '../../test/support/sbml-builder';
+import { apply, ci, math, sbmlDocument } from '../../test/support/sbml-builder';
 import { readSbml } from './document';
 import { compileSbml, type SbmlOde } from './ode-model';
 import type { SbmlSettings } from './settings';
 import { simulateSbml } from './simulate';
 
-const ci = (x: string): string => `<ci>${x}</ci>`;
-const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
 const species = (id: string, amount: number, extra = ''): string =>
   `<species id="${id}" compartment="V" initialAmount="${amount}" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false" ${extra}/>`;
 const reaction = (id: string, from: string, to: string, law: string): string => `

@@ -41,3 +41,14 @@ export function sbmlModel(parts: SbmlModelParts): string {
       list('listOfEvents', parts.events),
   );
 }
+
+/** MathML and model-element shorthands shared by the SBML tests. */
+export const ci = (x: string): string => `<ci>${x}</ci>`;
+export const cn = (x: number): string => `<cn>${x}</cn>`;
+export const apply = (op: string, ...args: string[]): string => `<apply><${op}/>${args.join('')}</apply>`;
+export const TIME =
+  '<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol>';
+export const compartment = (id: string, size: number, constant = true): string =>
+  `<compartment id="${id}" size="${size}" constant="${constant}"/>`;
+export const parameter = (id: string, value?: number, constant = false): string =>
+  `<parameter id="${id}" ${value === undefined ? '' : `value="${value}"`} constant="${constant}"/>`;
