@@ -65,17 +65,17 @@ export function smallTable(): string {
 }
 
 /** `kinetica train` on `smallTable()`'s columns (G1, G2 trained, G3 held out), with extra options. */
+/** `kinetica train`'s column and strain options for `smallTable()`. */
+export const SMALL_TABLE_OPTIONS = {
+  time: 'Hour',
+  group: 'Strain',
+  states: 'A,B',
+  controls: 'P,Q',
+  train: 'G1,G2',
+  test: 'G3',
+} as const;
+
 export function smallTrainArgs(data: string, out: string, extra: Record<string, string> = {}): string[] {
-  const o: Record<string, string> = {
-    data,
-    time: 'Hour',
-    group: 'Strain',
-    states: 'A,B',
-    controls: 'P,Q',
-    train: 'G1,G2',
-    test: 'G3',
-    out,
-    ...extra,
-  };
+  const o: Record<string, string> = { data, ...SMALL_TABLE_OPTIONS, out, ...extra };
   return ['train', ...Object.entries(o).flatMap(([k, v]) => [`--${k}`, v])];
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listing, runCli, smallTable, tempDir } from './cli-helpers';
+import { listing, runCli, SMALL_TABLE_OPTIONS, smallTable, tempDir } from './cli-helpers';
 import { freePort } from './sweep-helpers';
 
 /**
@@ -11,15 +11,7 @@ import { freePort } from './sweep-helpers';
 describe('kinetica sweep and worker refuse bad input cleanly', () => {
   const dir = tempDir('sweep-bad');
   writeFileSync(join(dir, 'data.csv'), smallTable());
-  const args = {
-    data: 'data.csv',
-    time: 'Hour',
-    group: 'Strain',
-    states: 'A,B',
-    controls: 'P,Q',
-    train: 'G1,G2',
-    test: 'G3',
-  };
+  const args = { data: 'data.csv', ...SMALL_TABLE_OPTIONS };
   const spec = (name: string, content: unknown) => {
     const file = join(dir, name);
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));

@@ -1,8 +1,7 @@
 import type { MethodName } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
-import { apply, ci, cn, math, sbmlDocument, TIME } from '../../test/support/sbml-builder';
+import { apply, ci, cn, math, sbmlDocument, TIME, sbmlRefusal } from '../../test/support/sbml-builder';
 import { readSbml } from './document';
-import { SbmlUnsupportedError } from './errors';
 import { compileSbml } from './ode-model';
 import { simulateSbml } from './simulate';
 
@@ -68,15 +67,7 @@ function run(
   };
 }
 
-const refusal = (sbml: string): SbmlUnsupportedError => {
-  try {
-    compileSbml(readSbml(sbml));
-  } catch (e) {
-    expect(e).toBeInstanceOf(SbmlUnsupportedError);
-    return e as SbmlUnsupportedError;
-  }
-  throw new Error('expected a refusal');
-};
+const refusal = sbmlRefusal;
 
 /**
  * x' = −x(t − 1), x = 1 for t ≤ 0, by the method of steps: on [n − 1, n],

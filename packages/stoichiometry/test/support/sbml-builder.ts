@@ -1,3 +1,8 @@
+import { expect } from 'vitest';
+import { readSbml } from '../../src/sbml/document';
+import { SbmlUnsupportedError } from '../../src/sbml/errors';
+import { compileSbml } from '../../src/sbml/ode-model';
+
 /** Wrap model children in a minimal SBML L3v2 document (test support). */
 export function sbmlDocument(body: string, sbmlAttributes = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -52,3 +57,14 @@ export const compartment = (id: string, size: number, constant = true): string =
   `<compartment id="${id}" size="${size}" constant="${constant}"/>`;
 export const parameter = (id: string, value?: number, constant = false): string =>
   `<parameter id="${id}" ${value === undefined ? '' : `value="${value}"`} constant="${constant}"/>`;
+
+/** The SbmlUnsupportedError that compiling `sbml` throws (the test fails if it compiles). */
+export function sbmlRefusal(sbml: string): SbmlUnsupportedError {
+  try {
+    compileSbml(readSbml(sbml));
+  } catch (e) {
+    expect(e).toBeInstanceOf(SbmlUnsupportedError);
+    return e as SbmlUnsupportedError;
+  }
+  throw new Error('expected a refusal');
+}
