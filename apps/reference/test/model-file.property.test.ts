@@ -253,4 +253,15 @@ describe('mutated model.json files: a correct prediction or one line naming the 
     const again = predictFile();
     expect(again.ok && again.values).toBe(mlp.original);
   });
+
+  it('names the line and column where a file stops being JSON', () => {
+    // The whole model on one line, cut 40 characters in: the text ends too early.
+    writeFileSync(file, mlp.text.slice(0, 40));
+    const cut = predictFile();
+    expect(!cut.ok && cut.error.exitCode).toBe(3);
+    expect(!cut.ok && cut.error.message).toBe(`${file}:1:41: invalid JSON: the text ends too early`);
+    writeFileSync(file, `{\n  "format": "kinetica-model",\n  "x": [1,]\n}`);
+    const comma = predictFile();
+    expect(!comma.ok && comma.error.message).toBe(`${file}:3:11: invalid JSON: unexpected "]"`);
+  });
 });

@@ -1,3 +1,4 @@
+import { parseJsonFile } from '../io/json';
 import {
   type Dataset,
   type DatasetJSON,
@@ -69,12 +70,7 @@ export function modelJson(run: HeldOutRun, sel: TableSelection, seed: number, da
  */
 export function readModelFile(path: string): ModelFile {
   const text = readLimitedFile(path, MAX_MODEL_FILE_BYTES, 'model');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`not valid JSON (${(e as Error).message})`, path);
-  }
+  const json = parseJsonFile(text, path);
   const format = (json as { format?: unknown } | null)?.format;
   if (format !== MODEL_FORMAT)
     throw new InputError(`not a kinetica model file (format ${JSON.stringify(format) ?? 'missing'})`, path);

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { type OptionKind, type OptionSpec, parseArgs } from '../io/args';
 import { CliError, InputError } from '../io/errors';
 import { checkSelection } from '../pipeline/data';
-import { jsonErrorOffset } from './json-position';
+import { parseJsonFile } from '../io/json';
 
 /**
  * A sweep specification, `SPEC.json` = `{"command": "train", "args": {..}, "grid": {..}}`
@@ -52,18 +52,7 @@ const kindOf = (spec: OptionSpec, name: string): OptionKind | undefined => {
 /** Read, check and expand a spec file against the run command's options. */
 export function readSweepSpec(file: string, runOptions: OptionSpec): SweepSpec {
   const text = readSpecText(file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const at = jsonErrorOffset(text);
-    if (at < 0) throw new InputError(`invalid JSON: ${(err as Error).message}`, file);
-    const before = text.slice(0, at);
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
-    const what = at >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[at])}`;
-    throw new InputError(`invalid JSON: ${what}`, file, line, column);
-  }
+  const raw = parseJsonFile(text, file);
   const fail = (message: string) => new InputError(message, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw fail('must be a JSON object {"command": "train", "args": {..}, "grid": {..}}');

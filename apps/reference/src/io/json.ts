@@ -1,3 +1,5 @@
+import { InputError } from './errors';
+
 /**
  * Where a JSON text stops being JSON: the offset of the first character a JSON parser cannot take
  * (the text's length for a text cut short), or -1 when it is valid. V8's JSON.parse names the
@@ -69,4 +71,22 @@ export function jsonErrorOffset(text: string): number {
 
 class JsonStop {
   constructor(readonly offset: number) {}
+}
+
+/**
+ * JSON.parse `text` read from `file`; invalid JSON is an InputError `file:line:column: invalid
+ * JSON: …` naming the first character a parser cannot take (exit 3).
+ */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const at = jsonErrorOffset(text);
+    if (at < 0) throw new InputError(`invalid JSON: ${(err as Error).message}`, file);
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    const what = at >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[at])}`;
+    throw new InputError(`invalid JSON: ${what}`, file, line, column);
+  }
 }
