@@ -1,11 +1,20 @@
 import { defineConfig } from 'tsup';
 
+// Three entries: index (Node root: everything), browser (the `browser` condition of the root:
+// everything but the stiff test set) and testset (`@kinetica/solvers-stiff/testset`: ROBER,
+// HIRES, POLLU, … in every environment). Code splitting, in CJS too, puts the code they share in
+// common chunks, so that a class is one class whichever entries a program loads.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', browser: 'src/browser.ts', testset: 'src/testset/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  splitting: true,
+  // The package's own tsconfig (src, test, bench), with the `source` condition off so that other
+  // @kinetica packages resolve to their built declarations. Not the root tsconfig.build.json: with
+  // no `include`, it lists every dist/*.d.ts of the repository, which the declaration build then
+  // reads while parallel builds of other packages are rewriting them (TS6053, file not found).
+  tsconfig: 'tsconfig.json',
+  dts: { compilerOptions: { customConditions: [] } },
   sourcemap: true,
   clean: true,
   target: 'node20',
-  tsconfig: '../../tsconfig.build.json',
 });

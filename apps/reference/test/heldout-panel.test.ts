@@ -13,6 +13,8 @@ import {
   metricsJson,
 } from '../src/pipeline/heldout';
 import { pooledStd, scorePrediction } from '../src/protocol';
+import { renderFigure } from '../src/plot/charts';
+import { nodeDocument } from '../src/plot/node-document';
 import { heldOutBlocks, predictionsCsv } from '../src/report/heldout';
 import { smallTable } from './cli-helpers';
 
@@ -171,7 +173,16 @@ describe('evaluateHeldOut with the baseline panel', () => {
     expect(m.metrics).toBeNull();
     const csv = predictionsCsv(run.results).trim().split('\n');
     expect(csv.slice(1).every((l) => l.split(',')[5] === '')).toBe(true);
-    expect(heldOutBlocks(r).some((b) => b.kind === 'figure')).toBe(true);
+    const figure = heldOutBlocks(r, 'Hour', [{ name: 'A', label: 'A', unit: 'mM' }]).find(
+      (b) => b.kind === 'figure',
+    );
+    // The figure still draws: observed dots and the neural ODE, no baseline, units on the axes.
+    const svg = renderFigure(figure!.figure, { document: nodeDocument() });
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    expect(svg).toContain('>A (mM)</text>');
+    expect(svg).toContain('>time (h)</text>');
+    const observed = r.measured.reduce((n, m) => n + Array.from(m.values).filter(Number.isFinite).length, 0);
+    expect(svg.match(/<circle /g)).toHaveLength(observed + 1); // and the legend's dot
   });
 
   it("uses a fit's band: its median as the prediction, lower/upper in predictions.csv, coverage in metrics.json", () => {

@@ -7,7 +7,7 @@ import { InputError } from '../src/io/errors';
 import { loadSelection, type TableSelection } from '../src/pipeline/data';
 import { groupOnGrid, runHeldOut } from '../src/pipeline/heldout';
 import { loadModelFile, modelJson } from '../src/pipeline/model-file';
-import { readReactions } from '../src/pipeline/reactions';
+import { readReactions } from '../src/pipeline/reaction-file';
 import { smallTable, tempDir } from './cli-helpers';
 
 /**

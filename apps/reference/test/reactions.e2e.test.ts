@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readReactions } from '../src/pipeline/reactions';
+import { readReactions } from '../src/pipeline/reaction-file';
 import { listing, runCli, smallTable, smallTrainArgs, tempDir } from './cli-helpers';
 
 const trainArgs = (data: string, out: string, reactions: string) => [

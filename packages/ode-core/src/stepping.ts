@@ -1,5 +1,5 @@
 import type { PreparedSolve } from './problem/prepare';
-import type { Solution } from './types';
+import type { Solution, SolveStatus } from './types';
 
 /**
  * The contract between a time-stepping loop (explicit Runge–Kutta here, Radau/BDF/Rosenbrock in
@@ -62,9 +62,15 @@ export interface Integrator {
   step(): StepOutcome;
 }
 
-/** Drive an integrator over the whole span: the loop `solve` runs for these families. */
-export function runIntegrator(prep: PreparedSolve, integ: Integrator): Solution {
-  const { recorder } = prep;
+/**
+ * Drive an integrator over the whole span: the loop `solve` runs for these families. `recorder`
+ * builds the solution (default `prep.recorder`; the stiff loops pass their positivity guard).
+ */
+export function runIntegrator(
+  prep: PreparedSolve,
+  integ: Integrator,
+  recorder: { finish(status: SolveStatus, message: string, method: string): Solution } = prep.recorder,
+): Solution {
   if (!integ.start()) return recorder.finish('failed', `NaN or Inf in f at t=${prep.t0}`, integ.name);
   for (;;) {
     const outcome = integ.step();

@@ -1,6 +1,5 @@
 import {
   ExplicitIntegrator,
-  initialStepSize,
   isFiniteVector,
   type OutputRecorder,
   type PreparedSolve,
@@ -90,21 +89,7 @@ export function auto(prep: PreparedSolve, options: AutoOptions = {}): Solution {
   /** The step to go on with from a restart point: the one that worked there, else an estimate. */
   const stepFrom = (point: RestartPoint): number => {
     if (point.h > 0) return point.h;
-    const hBound = Math.min(prep.hmax, Math.abs(prep.t1 - point.t));
-    const work = { y1: yStage, f1: rk.stepper.k[1]! };
-    const estimate = initialStepSize(
-      prep.f,
-      point.t,
-      point.y,
-      fAt,
-      4,
-      rtol,
-      atol,
-      prep.direction,
-      hBound,
-      work,
-    );
-    return restartStep(estimate, point.t, hBound);
+    return restartStep(prep, point.t, point.y, fAt, 4, { y1: yStage, f1: rk.stepper.k[1]! });
   };
 
   /** Rodas5P failed for good: Radau IIA 5 runs the rest of the span from the guard's point. */

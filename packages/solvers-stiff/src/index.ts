@@ -1,35 +1,8 @@
-export { isMethodName, isStiffMethod, solve, stiffMethodNames } from './solve';
-export { auto } from './auto';
-export type { AutoOptions } from './auto';
-export { radau5 } from './implicit/radau5';
-export type { Radau5Options } from './implicit/radau5';
-export { bdf } from './implicit/bdf';
-export type { BdfSettings } from './implicit/bdf';
-export { integrateRosenbrock, RosenbrockIntegrator } from './rosenbrock/integrate';
-export type { StepOutcome } from '@kinetica/ode-core';
-export { rodas5Stepper } from './rosenbrock/rodas5';
-export { RODAS5P_TABLEAU } from './rosenbrock/rodas5p-tableau';
-export { ros23Stepper } from './rosenbrock/ros23';
-export type { RosenbrockFactory, RosenbrockStepper } from './rosenbrock/scheme';
-export { DenseLU } from './linalg/dense-lu';
-export { ComplexDenseLU } from './linalg/complex-dense-lu';
-export { BandedLU, ComplexBandedLU } from './linalg/banded-lu';
-export { SparsityPattern } from './linalg/sparsity-pattern';
-export { reverseCuthillMcKee } from './linalg/rcm';
-export { DenseSolver, ComplexDenseSolver } from './linalg/dense-solver';
-export { BandOrdering, SparseSolver, ComplexSparseSolver } from './linalg/sparse-solver';
-export { SparseLU } from './linalg/sparse-lu';
-export { SparseLUSolver, ComplexSparseLUSolver } from './linalg/sparse-lu-solver';
-export { minimumDegreeOrder } from './linalg/minimum-degree';
-export { selectLinearAlgebra } from './linalg/select';
-export type { LinearAlgebra } from './linalg/select';
-export type { ComplexLinearSolver, JacobianLayout, LinearSolver } from './linalg/linear-solver';
-export { AnalyticJacobian, FiniteDifferenceJacobian } from './jacobian/jacobian';
-export type { JacobianEvaluator } from './jacobian/jacobian';
-export { groupColumns } from './jacobian/coloring';
-export { setupNewtonAlgebra } from './jacobian/setup';
-export type { NewtonAlgebra } from './jacobian/setup';
-export { timeDerivative } from './jacobian/time-derivative';
+/**
+ * @kinetica/solvers-stiff, Node root: everything of the browser entry (src/browser.ts) and the
+ * stiff test set (also `@kinetica/solvers-stiff/testset`).
+ */
+export * from './browser';
 export {
   blockRober,
   e5,
@@ -45,17 +18,3 @@ export {
   vdpolUnscaled,
 } from './testset/index';
 export type { MassActionReaction, TestProblem } from './testset/index';
-export { PositivityGuard, rescuesOf } from './positivity';
-export type {
-  PositivityMode,
-  PositivitySettings,
-  RescueKind,
-  RescueRecord,
-  RestartPoint,
-  StiffSolverStats,
-} from './positivity';
-export { solveTaped, tapedMethodNames } from './taped';
-export type { TapedSolve } from './taped';
-export { rodas5Reverse } from './rosenbrock/rodas5-reverse';
-export { radau5Reverse } from './implicit/radau5-reverse';
-export { bdfReverse } from './implicit/bdf-reverse';

@@ -1,11 +1,13 @@
-import type {
-  OutputRecorder,
-  PreparedSolve,
-  Solution,
-  SolverStats,
-  SolveStatus,
-  StepInterpolant,
-  StepRecorder,
+import {
+  type InitialStepWork,
+  initialStepSize,
+  type OutputRecorder,
+  type PreparedSolve,
+  type Solution,
+  type SolverStats,
+  type SolveStatus,
+  type StepInterpolant,
+  type StepRecorder,
 } from '@kinetica/ode-core';
 
 /** What a stiff loop did instead of failing (see `StiffSolverStats.rescues`). */
@@ -364,12 +366,24 @@ export class PositivityGuard implements StepRecorder {
 }
 
 /**
- * The step a loop restarts with after its steps collapsed: `estimate` (Hairer's starting-step
- * heuristic at the restart point), but at least a million ulps of t, since that heuristic falls
- * back to an absolute 1e-6 when f is small, below the smallest step far from t = 0 (E5 at
- * t = 1e12); and at most `hmax` (the rest of the span, bounded by the user's hmax).
+ * The step a loop restarts with at (t, y), f(t, y) = fy, after its steps collapsed (one helper for
+ * bdf, radau5, the Rosenbrock loop and 'auto', written once for the browser bundle's size): Hairer's starting-step heuristic
+ * (`initialStepSize`, for an error estimate of the given order, at the loop's tolerances `tol`),
+ * but at least a million ulps of t, since that heuristic falls back to an absolute 1e-6 when f is
+ * small, below the smallest step far from t = 0 (E5 at t = 1e12); and at most the rest of the
+ * span, bounded by the user's hmax.
  */
-export function restartStep(estimate: number, t: number, hmax: number): number {
+export function restartStep(
+  prep: PreparedSolve,
+  t: number,
+  y: Float64Array,
+  fy: Float64Array,
+  order: number,
+  work: InitialStepWork,
+  tol: { rtol: number; atol: Float64Array } = prep,
+): number {
+  const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - t));
+  const estimate = initialStepSize(prep.f, t, y, fy, order, tol.rtol, tol.atol, prep.direction, hmax, work);
   return Math.min(Math.max(estimate, 1e6 * Number.EPSILON * Math.abs(t)), hmax);
 }
 

@@ -1,79 +1,8 @@
-export { parseNetwork, stoichiometricMatrix } from './network/parse';
-export type { Network, Reaction, SpeciesTerm } from './network/types';
-export {
-  multiplyS,
-  multiplySTranspose,
-  type SparseStoichiometry,
-  sparseStoichiometry,
-  stoichiometryMatrix,
-} from './network/sparse';
-export { conservationLaws, conservationLawsExact, stoichiometricRank } from './conservation/laws';
-export { type ReducedSystem, reduceByConservationLaws, reduceSystem } from './conservation/reduce';
-export { type FullField, type ReducedField, reducedField } from './conservation/reduced-field';
-export type { EnzymeOption, RateLaw } from './kinetics/types';
-export { type MassActionTerm, massAction, reversibleMassAction } from './kinetics/mass-action';
-export {
-  type MichaelisMentenOptions,
-  michaelisMenten,
-  type ReversibleMichaelisMentenOptions,
-  reversibleMichaelisMenten,
-} from './kinetics/michaelis-menten';
-export { type HillOptions, hill } from './kinetics/hill';
-export {
-  competitiveInhibition,
-  type InhibitionOptions,
-  uncompetitiveInhibition,
-} from './kinetics/inhibition';
-export { customRate } from './kinetics/custom';
-export {
-  type Controls,
-  type ReactionModel,
-  type ReactionModelNames,
-  stoichiometricModel,
-} from './models/reaction-model';
-export { type MassActionOptions, massActionModel } from './models/mass-action-model';
-export type { RateFunction } from './learned/rate-function';
-export { type StoichiometricField, stoichiometricField } from './learned/stoichiometric-field';
-export { nonNegativeRates, softplus } from './learned/non-negative';
-export { mixedRates } from './learned/mixed-rates';
-export { type MlpRates, type MlpRatesOptions, mlpRates } from './learned/mlp-rates';
-export { type ConservationPenalty, conservationPenalty } from './learned/conservation-penalty';
-export {
-  limoneneEnzymes,
-  limoneneModel,
-  limoneneObservables,
-  limoneneParameters,
-  limoneneReactions,
-  limoneneSpecies,
-} from './builtin/limonene';
-export { SbmlUnsupportedError } from './sbml/errors';
-export {
-  readSbml,
-  type SbmlCompartment,
-  type SbmlModel,
-  type SbmlParameter,
-  type SbmlEvent,
-  type SbmlReaction,
-  type SbmlRule,
-  type SbmlSpecies,
-  type SbmlSpeciesReference,
-} from './sbml/document';
-export type { MathNode } from './sbml/math-tree';
-export * from './sbml/math-derivative';
-export type { DelayHistory } from './sbml/delay-history';
-export { compileSbml, type QuantityKind, type SbmlOde, type SbmlOdeEvent } from './sbml/ode-model';
-export type { SbmlOdeDerivatives, SbmlOdeParameter, SbmlOdeParameterKind } from './sbml/model-derivatives';
-export { parseSettings, type SbmlSettings, settingsEntries, settingsList } from './sbml/settings';
-export { formatResultCsv, parseResultCsv, type ResultTable } from './sbml/results-table';
-export {
-  type SbmlSimulation,
-  type SimulateSbmlOptions,
-  type SolveFunction,
-  simulateSbml,
-} from './sbml/simulate';
-export {
-  listSbmlTestCases,
-  runSbmlTestCase,
-  type SbmlCaseOptions,
-  type SbmlCaseResult,
-} from './sbml/conformance';
+/**
+ * @kinetica/stoichiometry, Node entry: everything, as before the browser split: the network and
+ * model API (./browser), SBML (./sbml) and the SBML Test Suite runner (./node). Bundlers resolving
+ * the `browser` condition get ./browser alone.
+ */
+export * from './browser';
+export * from './node';
+export * from './sbml';

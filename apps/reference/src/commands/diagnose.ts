@@ -8,7 +8,7 @@ import { info } from '../io/progress';
 import { diagnoseLearned } from '../pipeline/learned-diagnosis';
 import { loadLearnedStrain } from '../pipeline/learned-strain';
 import { limoneneField, TYPICAL_X0 } from '../pipeline/limonene-field';
-import { renderPanels } from '../plot/svg';
+import { stiffnessPanel } from '../plot/panels';
 import { writeReport } from '../report/document';
 import { diagnosisBlocks, diagnosisLines } from '../report/learned-diagnosis';
 import type { Command } from './registry';
@@ -89,14 +89,9 @@ export const diagnoseCommand: Command = {
           {
             kind: 'figure',
             file: 'stiffness',
-            svg: renderPanels([
-              {
-                title: 'Stiffness ratio along the trajectory',
-                xLabel: 'hour',
-                logY: true,
-                series: [{ name: 'stiffness ratio', x: profile.t, y: profile.stiffnessRatio }],
-              },
-            ]),
+            figure: {
+              panels: [stiffnessPanel({ t: profile.t, ratio: profile.stiffnessRatio, time: 'hour' })],
+            },
             caption: 'Ratio of the fastest to the slowest decay rate of the Jacobian',
           },
         ]);

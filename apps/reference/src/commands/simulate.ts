@@ -7,8 +7,6 @@ import {
   limoneneSpecies,
   type ResultTable,
   readSbml,
-  type SbmlModel,
-  type SbmlSettings,
   simulateSbml,
 } from '@kinetica/stoichiometry';
 import { inputFiles, methodOption, type OptionSpec, parseArgs, SOLVE_METHODS } from '../io/args';
@@ -18,6 +16,7 @@ import { info } from '../io/progress';
 import { TYPICAL_ENZYMES, TYPICAL_X0 } from '../pipeline/limonene-field';
 import { MAX_OUTPUT_ROWS, outputSizeProblem } from '../pipeline/limits';
 import { checkSettingsVariables, readSettingsFile } from '../pipeline/sbml-settings';
+import { allSpeciesSettings } from '../pipeline/sbml-species';
 import type { Command } from './registry';
 
 const options = {
@@ -37,24 +36,6 @@ const SBML_DEFAULT_POINTS = 101;
 /** Solver tolerances of `--sbml` without `--settings` (the settings file's, scaled, otherwise). */
 const SBML_RTOL = 1e-8;
 const SBML_ATOL = 1e-12;
-
-/**
- * The settings of `--sbml MODEL --t1 T --points N` without a settings file: every species, as an
- * amount where it has only substance units and as a concentration otherwise (as its symbol reads in
- * the model's math), at N evenly spaced times over [0, T].
- */
-function allSpeciesSettings(model: SbmlModel, t1: number, points: number): SbmlSettings {
-  return {
-    start: 0,
-    duration: t1,
-    steps: points - 1,
-    variables: model.species.map((sp) => sp.id),
-    absolute: 0,
-    relative: 0,
-    amount: model.species.filter((sp) => sp.hasOnlySubstanceUnits).map((sp) => sp.id),
-    concentration: model.species.filter((sp) => !sp.hasOnlySubstanceUnits).map((sp) => sp.id),
-  };
-}
 
 /**
  * Write a result table as CSV (the layout of `formatResultCsv`) atomically, as `writeFileAtomicSync`

@@ -8,7 +8,7 @@ import { predictionsCsv, runBlocks } from '../report/heldout';
 import { writeReport } from '../report/document';
 import { modelJson } from '../pipeline/model-file';
 import { NETWORK_DEFAULTS, NEURAL_DEFAULTS, NEURAL_METHODS, type NeuralFitOptions } from '../pipeline/neural';
-import { readReactions } from '../pipeline/reactions';
+import { readReactions } from '../pipeline/reaction-file';
 import type { Command } from './registry';
 
 const options = {
@@ -127,7 +127,7 @@ export const trainCommand: Command = {
               .join(', ')}; trained on ${sel.train.join(', ')}; held out ${sel.test.join(', ')}.`,
           },
         ];
-        blocks.push(...runBlocks(run.results, run.fit.lossHistory, sel.time));
+        blocks.push(...runBlocks(run.results, run.fit.lossHistory, sel.time, dataset.features));
         writeReport(stage, 'Kinetica: held-out strain prediction', blocks);
       },
       inputs,

@@ -72,7 +72,7 @@ export interface HeldOutSpec {
   neural?: Omit<NeuralFitOptions, 'seed'>;
   /** The baseline panel (default DEFAULT_BASELINES). */
   baselines?: readonly BaselineSpec[];
-  onProgress?: (message: string, fraction: number) => void;
+  onProgress?: NeuralFitOptions['onProgress'];
 }
 
 export interface HeldOutRun {

@@ -1,6 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
-import { InputError } from '../io/errors';
-
 /**
  * Sizes the CLI refuses before allocating anything (README "Limits"): a run that asks for more
  * would exhaust memory, so it is stopped at once with one line instead of after minutes or by the
@@ -90,23 +87,4 @@ export function outputSizeProblem(rows: number, columns: number): string | undef
   if (!(rows * columns <= MAX_OUTPUT_VALUES))
     return `${(rows * columns).toLocaleString('en-US')} output values (rows × columns), more than the limit of ${MAX_OUTPUT_VALUES.toLocaleString('en-US')}`;
   return undefined;
-}
-
-/**
- * The text of a small input file, refused (exit 3) when it is larger than `maxBytes` or cannot
- * be read; `what` names it in the message ('model', 'settings').
- */
-export function readLimitedFile(path: string, maxBytes: number, what: string): string {
-  try {
-    const size = statSync(path).size;
-    if (size > maxBytes)
-      throw new InputError(
-        `the ${what} file has ${size.toLocaleString('en-US')} bytes, more than the limit of ${maxBytes.toLocaleString('en-US')}`,
-        path,
-      );
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`cannot read the ${what} file (does it exist?)`, path);
-  }
 }

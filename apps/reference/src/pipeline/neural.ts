@@ -26,6 +26,15 @@ import type { StructureSelection } from './structure-selection';
  * cross-validation on the limonene training strains only (docs/reproduction.md); everything not
  * named here keeps autodiff-ode's defaults.
  */
+/** One training epoch's figures, for live charts (member and epoch count from 0). */
+export interface EpochProgress {
+  member: number;
+  members: number;
+  epoch: number;
+  epochs: number;
+  loss: number;
+}
+
 export interface NeuralFitOptions {
   seed: number;
   /**
@@ -79,7 +88,8 @@ export interface NeuralFitOptions {
    * from the members' predictive mixture (autodiff-ode's `EnsembleModel`).
    */
   ensemble?: number;
-  onProgress?: (message: string, fraction: number) => void;
+  /** Progress: a line for people, the fraction done, and during training the epoch's figures. */
+  onProgress?: (message: string, fraction: number, epoch?: EpochProgress) => void;
 }
 
 export type ControlInputKind = 'none' | 'log';
@@ -272,6 +282,7 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
     options.onProgress?.(
       `${members > 1 ? `member ${member + 1}/${members} ` : ''}epoch ${epoch + 1}/${total} loss ${loss.toExponential(3)}`,
       (member + (epoch + 1) / total) / members,
+      { member, members, epoch, epochs: total, loss },
     );
   const controlTransform = options.stoichiometry
     ? 'none'

@@ -7,7 +7,8 @@ import {
 } from '@kinetica/stoichiometry';
 import * as v from 'valibot';
 import { InputError } from '../io/errors';
-import { MAX_OUTPUT_ROWS, MAX_SETTINGS_FILE_BYTES, outputSizeProblem, readLimitedFile } from './limits';
+import { MAX_OUTPUT_ROWS, MAX_SETTINGS_FILE_BYTES, outputSizeProblem } from './limits';
+import { readLimitedFile } from './read-limited';
 
 /**
  * An SBML Test Suite settings file (`key: value` lines, lists comma-separated), read and checked

@@ -1,3 +1,4 @@
+import { parseNetwork } from '@kinetica/stoichiometry';
 import { parseReactions, type ReactionStructure } from './reactions';
 
 /**
@@ -50,4 +51,25 @@ export function defaultStructure(
     if (structure.S.every((row) => row.some((v) => v !== 0))) return { name, structure };
   }
   return null;
+}
+
+/**
+ * The species (states) and proteins (controls) each built-in network names: how the web page
+ * recognises a table of a known pathway and proposes its columns.
+ */
+export function builtInNetworkColumns(): { name: string; species: string[]; proteins: string[] }[] {
+  return Object.entries(BUILT_IN_NETWORKS).map(([name, text]) => {
+    const lines = text.split('\n');
+    const proteins = lines.flatMap((l) => {
+      const at = l.indexOf('@');
+      return at < 0
+        ? []
+        : l
+            .slice(at + 1)
+            .split(',')
+            .map((p) => p.trim());
+    });
+    const bare = lines.map((l) => l.split('@')[0]).join('\n');
+    return { name, species: parseNetwork(bare).species, proteins: [...new Set(proteins)] };
+  });
 }

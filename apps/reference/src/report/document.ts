@@ -1,12 +1,18 @@
-import { svgToPng } from '../plot/png';
 import type { OutputStage } from '../io/atomic';
+import { renderFigure } from '../plot/charts';
+import { nodeDocument } from '../plot/node-document';
+import type { Figure } from '../plot/panels';
+import { svgToPng } from '../plot/png';
 
-/** A report is a list of blocks rendered both to Markdown (PNG figures) and self-contained HTML (inline SVG). */
+/**
+ * A report is a list of blocks rendered both to Markdown (PNG figures) and self-contained HTML
+ * (inline SVG). A figure is data (panels); `writeReport` draws it.
+ */
 export type Block =
   | { kind: 'heading'; text: string }
   | { kind: 'text'; text: string }
   | { kind: 'table'; markdown: string }
-  | { kind: 'figure'; file: string; svg: string; caption: string };
+  | { kind: 'figure'; file: string; figure: Figure; caption: string };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -49,10 +55,11 @@ export function writeReport(stage: OutputStage, title: string, blocks: Block[]):
       md.push(b.markdown, '');
       html.push(tableHtml(b.markdown));
     } else {
-      stage.write(`${b.file}.svg`, b.svg);
-      stage.write(`${b.file}.png`, svgToPng(b.svg));
+      const svg = renderFigure(b.figure, { document: nodeDocument() });
+      stage.write(`${b.file}.svg`, svg);
+      stage.write(`${b.file}.png`, svgToPng(svg));
       md.push(`![${b.caption}](${b.file}.png)`, '', `*${b.caption}*`, '');
-      html.push(`<figure>${b.svg}<figcaption>${esc(b.caption)}</figcaption></figure>`);
+      html.push(`<figure>${svg}<figcaption>${esc(b.caption)}</figcaption></figure>`);
     }
   }
   stage.write('report.md', `${md.join('\n')}\n`);

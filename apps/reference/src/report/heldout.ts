@@ -1,4 +1,4 @@
-import { createInterpolant } from '@kinetica/omics-io';
+import { createInterpolant, type Feature } from '@kinetica/omics-io';
 import type { LinearSelection } from '../baseline/linear';
 import type {
   BandCoverage,
@@ -8,7 +8,7 @@ import type {
   PerStateMaximum,
   StateScores,
 } from '../protocol';
-import { type Panel, renderPanels, type Series } from '../plot/svg';
+import { lossFigure, type StateTrajectory, type TrajectoriesData, trajectoriesFigure } from '../plot/panels';
 import type { Block } from './document';
 
 /** One member of the baseline panel on one held-out group. */
@@ -116,7 +116,7 @@ export function predictionsCsv(results: HeldOutResult[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-const BASELINE_COLORS = ['#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+const OTHER_BASELINE_COLORS = ['#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 /** Values outside [lo − span, hi + span] become NaN (not drawn), so that a diverging curve keeps the others readable. */
 function withinView(y: ArrayLike<number>, lo: number, hi: number): Float64Array {
@@ -124,67 +124,71 @@ function withinView(y: ArrayLike<number>, lo: number, hi: number): Float64Array 
   return Float64Array.from(y, (v) => (v >= lo - span && v <= hi + span ? v : Number.NaN));
 }
 
+/** A state column as the chart labels it: its name, and the unit its header carried (when read). */
+export type StateColumn = Pick<Feature, 'name' | 'label' | 'unit'>;
+
 /**
  * Observed points, the neural-ODE curve (with its band) and every successful baseline for each
  * state of one group: the strongest baseline red and dashed (its name marked *), the others dashed
- * in other colours, drawn only where they stay near the range of the rest.
+ * in other colours, drawn only where they stay near the range of the rest. The y axes carry the
+ * states' units where `columns` gives them.
  */
-export function trajectoryPanels(r: HeldOutResult, timeLabel = 'time'): Panel[] {
-  return r.stateNames.map((state, j) => {
-    const main: Series[] = [
-      { name: 'observed', x: r.measured[j]!.times, y: r.measured[j]!.values, kind: 'points', color: '#222' },
-      { name: 'neural ODE', x: r.grid, y: r.predicted[j]!, color: '#1f77b4' },
-    ];
-    if (r.band) {
-      main.push({ name: '80% band (10%)', x: r.grid, y: r.band.lower[j]!, color: '#9ecae1' });
-      main.push({ name: '80% band (90%)', x: r.grid, y: r.band.upper[j]!, color: '#9ecae1' });
-    }
-    if (r.baselineName !== null)
-      main.push({
-        name: `${r.baselineName}*`,
-        x: r.grid,
-        y: r.baseline[j]!,
-        color: '#d62728',
-        dashed: true,
-      });
-    const values = main.flatMap((s) => Array.from(s.y)).filter(Number.isFinite);
+export function trajectoryData(
+  r: HeldOutResult,
+  timeLabel = 'time',
+  columns: StateColumn[] = [],
+): TrajectoriesData {
+  const states: StateTrajectory[] = r.stateNames.map((state, j) => {
+    const column = columns.find((c) => c.name === state);
+    const main: ArrayLike<number>[] = [r.measured[j]!.values, r.predicted[j]!];
+    if (r.band) main.push(r.band.lower[j]!, r.band.upper[j]!);
+    if (r.baselineName !== null) main.push(r.baseline[j]!);
+    const values = main.flatMap((y) => Array.from(y)).filter(Number.isFinite);
     const lo = Math.min(...values);
     const hi = Math.max(...values);
-    const others = r.baselines
-      .filter(succeeded)
-      .filter((b) => b.name !== r.baselineName)
-      .map(
-        (b, k): Series => ({
-          name: b.name,
-          x: r.grid,
-          y: withinView(b.predicted[j]!, lo, hi),
-          color: BASELINE_COLORS[k % BASELINE_COLORS.length]!,
-          dashed: true,
-        }),
-      );
-    return { title: `${r.group}: ${state}`, xLabel: timeLabel, series: [...main, ...others] };
+    const baselines: StateTrajectory['baselines'] = [];
+    if (r.baselineName !== null)
+      baselines.push({ name: `${r.baselineName}*`, t: r.grid, y: r.baseline[j]!, color: '#d62728' });
+    const others = r.baselines.filter(succeeded).filter((b) => b.name !== r.baselineName);
+    others.forEach((b, k) => {
+      baselines.push({
+        name: b.name,
+        t: r.grid,
+        y: withinView(b.predicted[j]!, lo, hi),
+        color: OTHER_BASELINE_COLORS[k % OTHER_BASELINE_COLORS.length]!,
+      });
+    });
+    return {
+      name: state,
+      ...(column?.unit ? { label: column.label, unit: column.unit } : {}),
+      observed: { t: r.measured[j]!.times, y: r.measured[j]!.values },
+      predicted: { t: r.grid, y: r.predicted[j]! },
+      ...(r.band ? { band: { t: r.grid, lower: r.band.lower[j]!, upper: r.band.upper[j]! } } : {}),
+      baselines,
+    };
   });
+  return { group: r.group, time: timeLabel, states };
 }
 
-/** The report of a held-out run: each test group's blocks, then the training loss figure. */
-export function runBlocks(results: HeldOutResult[], lossHistory: ArrayLike<number>, time: string): Block[] {
+/**
+ * The report of a held-out run: each test group's blocks, then the training loss figure.
+ * `columns`: the state columns as read (their units label the y axes).
+ */
+export function runBlocks(
+  results: HeldOutResult[],
+  lossHistory: ArrayLike<number>,
+  time: string,
+  columns: StateColumn[] = [],
+): Block[] {
   return [
-    ...results.flatMap((r) => heldOutBlocks(r, time)),
+    ...results.flatMap((r) => heldOutBlocks(r, time, columns)),
     {
       kind: 'figure',
       file: 'training-loss',
-      svg: renderPanels([lossPanel(lossHistory)]),
+      figure: lossFigure({ training: lossHistory }),
       caption: 'Training loss per epoch',
     },
   ];
-}
-
-export function lossPanel(history: ArrayLike<number>, validation?: ArrayLike<number>): Panel {
-  const x = Array.from({ length: history.length }, (_, i) => i + 1);
-  const series = [{ name: 'training loss', x, y: history }];
-  if (validation && validation.length === history.length)
-    series.push({ name: 'validation loss', x, y: validation });
-  return { title: 'Training loss', xLabel: 'epoch', yLabel: 'loss', logY: true, series };
 }
 
 const fmt = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toPrecision(4) : 'n/a');
@@ -314,7 +318,7 @@ const fileName = (group: string) => `trajectories-${group.replace(/[^A-Za-z0-9_-
  * coverage), per-state scores, the baseline panel, the metric panel, the study-setting row and the
  * trajectory figure.
  */
-export function heldOutBlocks(r: HeldOutResult, timeLabel = 'time'): Block[] {
+export function heldOutBlocks(r: HeldOutResult, timeLabel = 'time', columns: StateColumn[] = []): Block[] {
   const summary = [
     r.baselineName
       ? `Overall nRMSE: neural ODE **${fmt(r.scores.overallNrmse)}**, strongest baseline (${r.baselineName}) ${fmt(r.baselineScores.overallNrmse)}; improvement ${pct(r.improvementPct)} against the strongest baseline of the panel.`
@@ -348,7 +352,7 @@ export function heldOutBlocks(r: HeldOutResult, timeLabel = 'time'): Block[] {
   blocks.push({
     kind: 'figure',
     file: fileName(r.group),
-    svg: renderPanels(trajectoryPanels(r, timeLabel)),
+    figure: trajectoriesFigure(trajectoryData(r, timeLabel, columns)),
     caption: `Observed (points), neural ODE (solid${r.band ? ', with its 80% band' : ''}) and baselines (dashed; red, marked *: the strongest) for ${r.group}`,
   });
   return blocks;

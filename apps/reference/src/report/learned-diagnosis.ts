@@ -1,5 +1,5 @@
 import type { LearnedDiagnosisRun } from '../pipeline/learned-diagnosis';
-import { renderPanels } from '../plot/svg';
+import { distancePanel, stiffnessPanel } from '../plot/panels';
 import type { Block } from './document';
 
 const num = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
@@ -61,27 +61,22 @@ export function diagnosisBlocks(
     {
       kind: 'figure',
       file: 'diagnosis',
-      svg: renderPanels([
-        {
-          title: 'Distance of the prediction from the training inputs',
-          xLabel: timeLabel,
-          series: [
-            { name: 'distance', x: t, y: run.ood.distance },
-            {
-              name: 'training threshold',
-              x: [t[0]!, t[t.length - 1]!],
-              y: [run.ood.distanceThreshold, run.ood.distanceThreshold],
-              dashed: true,
-            },
-          ],
-        },
-        {
-          title: 'Stiffness ratio along the predicted trajectory',
-          xLabel: timeLabel,
-          logY: true,
-          series: [{ name: 'stiffness ratio', x: t, y: run.stiffness.stiffnessRatio }],
-        },
-      ]),
+      figure: {
+        panels: [
+          distancePanel({
+            t,
+            distance: run.ood.distance,
+            threshold: run.ood.distanceThreshold,
+            time: timeLabel,
+          }),
+          stiffnessPanel({
+            t,
+            ratio: run.stiffness.stiffnessRatio,
+            time: timeLabel,
+            title: 'Stiffness ratio along the predicted trajectory',
+          }),
+        ],
+      },
       caption: `Scaled distance to the nearest training state and enzyme level, and the stiffness ratio, for ${d.strain}`,
     },
   ];

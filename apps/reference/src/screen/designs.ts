@@ -1,5 +1,5 @@
 import { InputError } from '../io/errors';
-import { readLimitedFile } from '../pipeline/limits';
+import { readLimitedFile } from '../pipeline/read-limited';
 
 /** Largest designs file `screen` reads. */
 export const MAX_DESIGNS_FILE_BYTES = 256 * 1024 * 1024;

@@ -1,4 +1,5 @@
 import type { ReverseSweep } from '../tape/tape';
+import { combine } from './runge-kutta';
 import type { ExplicitTableau } from './tableau';
 
 /** Stages whose values reach y_{n+1}; FSAL's last stage only feeds the error estimate. */
@@ -50,15 +51,8 @@ export function explicitReverse(tab: ExplicitTableau): ReverseSweep {
           for (let j = st + 1; j < sNeed; j++) acc += h * a[j]![st]! * Ybar[j]![i]!;
           kbar[i] = acc;
         }
-        // Y_st exactly as RungeKuttaStepper's combine() built it.
-        ys.set(y);
-        const row = a[st]!;
-        for (let j = 0; j < st; j++) {
-          const hw = h * row[j]!;
-          if (hw === 0) continue;
-          const kj = K[j]!;
-          for (let i = 0; i < n; i++) ys[i]! += hw * kj[i]!;
-        }
+        // Y_st exactly as RungeKuttaStepper built it (a[st] has st entries).
+        combine(y, h, a[st]!, K, ys, n);
         ctx.vjpAdd(t + c[st]! * h, ys, kbar, Ybar[st]!);
       }
       for (let st = 0; st < sNeed; st++) {

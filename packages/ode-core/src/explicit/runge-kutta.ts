@@ -1,4 +1,5 @@
 import { hermiteEvaluate } from '../interpolation/hermite';
+import { scaledErrorNorm } from '../step-size/error-norm';
 import type { StepInterpolant } from '../stepping';
 import type { RhsFunction } from '../types';
 import type { DenseExtension, ExplicitTableau } from './tableau';
@@ -52,17 +53,12 @@ export class RungeKuttaStepper {
     if (btilde === undefined) return 0;
     const { k, n } = this;
     const e = this.err;
-    weightedSum(h, btilde, k, e, n);
-    if (btilde3 === undefined) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const r = e[i]! / (atol[i]! + rtol * Math.max(Math.abs(y[i]!), Math.abs(yNew[i]!)));
-        sum += r * r;
-      }
-      return Math.sqrt(sum / n);
-    }
+    e.fill(0);
+    addStages(h, btilde, k, e, n);
+    if (btilde3 === undefined) return scaledErrorNorm(e, y, yNew, atol, rtol);
     const e3 = this.err3;
-    weightedSum(h, btilde3, k, e3, n);
+    e3.fill(0);
+    addStages(h, btilde3, k, e3, n);
     let s5 = 0;
     let s3 = 0;
     for (let i = 0; i < n; i++) {
@@ -88,8 +84,11 @@ export class RungeKuttaStepper {
   }
 }
 
-/** out = y + h Σ_j w_j k_j over the leading w.length stages, skipping zero weights. */
-function combine(
+/**
+ * out = y + h Σ_j w_j k_j over the leading w.length stages, skipping zero weights: a stage state
+ * (also rebuilt this way by the transposed step in reverse.ts) or the new solution.
+ */
+export function combine(
   y: Float64Array,
   h: number,
   w: Float64Array,
@@ -98,17 +97,14 @@ function combine(
   n: number,
 ) {
   out.set(y);
-  for (let j = 0; j < w.length; j++) {
-    const hw = h * w[j]!;
-    if (hw === 0) continue;
-    const kj = k[j]!;
-    for (let i = 0; i < n; i++) out[i]! += hw * kj[i]!;
-  }
+  addStages(h, w, k, out, n);
 }
 
-/** out = h Σ_j w_j k_j. */
-function weightedSum(h: number, w: Float64Array, k: Float64Array[], out: Float64Array, n: number) {
-  out.fill(0);
+/**
+ * out += h Σ_j w_j k_j, skipping zero weights: the one loop of stage states, the new solution and
+ * the error estimates (written once for the browser bundle's size, docs/bundles.md).
+ */
+function addStages(h: number, w: Float64Array, k: Float64Array[], out: Float64Array, n: number) {
   for (let j = 0; j < w.length; j++) {
     const hw = h * w[j]!;
     if (hw === 0) continue;

@@ -12,7 +12,6 @@ import {
   type SolveOptions,
   type SolverStats,
 } from '../types';
-import { isFiniteVector } from '../vector/finite';
 
 /** Everything a stepping loop needs, validated and normalised once per solve. */
 export interface PreparedSolve {
@@ -74,12 +73,7 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
     throw new TypeError('solve: problem must be an object { f, y0, tspan }');
   }
   const parametric = isParametric(problem);
-  const p = parametric ? toVector(problem.p, 'problem.p') : new Float64Array(0);
-  if (parametric) {
-    for (let i = 0; i < p.length; i++) {
-      if (!Number.isFinite(p[i]!)) throw new RangeError(`solve: problem.p[${i}] must be finite, got ${p[i]}`);
-    }
-  }
+  const p = parametric ? finiteVector(problem.p, 'problem.p') : new Float64Array(0);
   if (options === null || typeof options !== 'object') {
     throw new TypeError('solve: options must be an object');
   }
@@ -92,11 +86,8 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
   const y0 = toVector(problem.y0, 'problem.y0');
   const n = y0.length;
   if (n === 0) throw new RangeError('solve: problem.y0 must have at least one component');
-  if (!isFiniteVector(y0)) {
-    throw new RangeError(
-      `solve: problem.y0 must be finite, got component ${firstBad(y0)} = ${y0[firstBad(y0)]}`,
-    );
-  }
+  const bad = firstNonFinite(y0);
+  if (bad >= 0) throw new RangeError(`solve: problem.y0 must be finite, got component ${bad} = ${y0[bad]}`);
 
   const tspan = problem.tspan;
   if (tspan === undefined && parametric) {
@@ -118,28 +109,17 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
     throw new TypeError('solve: options.method must be a string');
   }
 
-  const rtol = options.rtol ?? DEFAULT_RTOL;
-  if (typeof rtol !== 'number' || !(rtol >= 0) || !Number.isFinite(rtol)) {
-    throw new RangeError(`solve: options.rtol must be a finite number ≥ 0, got ${rtol}`);
-  }
+  const rtol = tolerance(options.rtol ?? DEFAULT_RTOL, 'options.rtol');
   const atol = new Float64Array(n);
   const atolIn = options.atol ?? DEFAULT_ATOL;
   if (typeof atolIn === 'number') {
-    if (!(atolIn >= 0) || !Number.isFinite(atolIn)) {
-      throw new RangeError(`solve: options.atol must be a finite number ≥ 0, got ${atolIn}`);
-    }
-    atol.fill(atolIn);
+    atol.fill(tolerance(atolIn, 'options.atol'));
   } else {
     const a = toVector(atolIn, 'options.atol');
     if (a.length !== n) {
       throw new RangeError(`solve: options.atol has length ${a.length}, expected ${n} (the length of y0)`);
     }
-    for (let i = 0; i < n; i++) {
-      if (!(a[i]! >= 0) || !Number.isFinite(a[i]!)) {
-        throw new RangeError(`solve: options.atol[${i}] must be a finite number ≥ 0, got ${a[i]}`);
-      }
-    }
-    atol.set(a);
+    for (let i = 0; i < n; i++) atol[i] = tolerance(a[i]!, `options.atol[${i}]`);
   }
   if (rtol === 0) {
     const i = atol.indexOf(0);
@@ -150,7 +130,7 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
   let h0: number | undefined;
   if (options.h0 !== undefined) {
     const h = options.h0;
-    if (typeof h !== 'number' || !Number.isFinite(h) || h === 0) {
+    if (!Number.isFinite(h) || h === 0) {
       throw new RangeError(`solve: options.h0 must be a finite non-zero number, got ${h}`);
     }
     // A positive h0 is read as a magnitude; a negative one must agree with t1 < t0.
@@ -164,7 +144,7 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
     throw new RangeError(`solve: options.hmax must be a positive number, got ${hmax}`);
   }
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (typeof maxSteps !== 'number' || !Number.isInteger(maxSteps) || maxSteps < 1) {
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new RangeError(`solve: options.maxSteps must be a positive integer, got ${maxSteps}`);
   }
 
@@ -191,12 +171,7 @@ export function prepareSolve(problem: AnyODEProblem, options: SolveOptions = {})
       ['problem.tstops', problem.tstops],
       ['options.tstops', options.tstops],
     ] as const) {
-      if (given === undefined) continue;
-      const v = toVector(given, name);
-      for (let i = 0; i < v.length; i++) {
-        if (!Number.isFinite(v[i]!)) throw new RangeError(`solve: ${name}[${i}] must be finite, got ${v[i]}`);
-        raw.push(v[i]!);
-      }
+      if (given !== undefined) for (const s of finiteVector(given, name)) raw.push(s);
     }
     // Stops outside the open span are irrelevant (e.g. the kinks of a control grid longer than tspan).
     const inside = raw.filter((s) => direction * (s - t0) > 0 && direction * (t1 - s) > 0);
@@ -317,7 +292,27 @@ function toVector(v: unknown, what: string): Float64Array {
   return out;
 }
 
-function firstBad(y: Float64Array): number {
-  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i]!)) return i;
-  return -1;
+// The checks below are each written once for every option that needs them (restructured for the
+// browser bundle's size, docs/bundles.md); every message is as before.
+
+/** `toVector`, then every entry must be finite: `solve: <what>[i] must be finite, got …`. */
+function finiteVector(v: unknown, what: string): Float64Array {
+  const out = toVector(v, what);
+  const i = firstNonFinite(out);
+  if (i >= 0) throw new RangeError(`solve: ${what}[${i}] must be finite, got ${out[i]}`);
+  return out;
+}
+
+/** A tolerance (rtol, atol or atol[i]) must be a finite number ≥ 0; returns it. */
+function tolerance(x: unknown, what: string): number {
+  // Number.isFinite is false for a non-number too.
+  if (!(Number.isFinite(x) && (x as number) >= 0)) {
+    throw new RangeError(`solve: ${what} must be a finite number ≥ 0, got ${x}`);
+  }
+  return x as number;
+}
+
+/** Index of the first NaN or ±Inf entry, −1 when there is none. */
+function firstNonFinite(y: Float64Array): number {
+  return y.findIndex((x) => !Number.isFinite(x));
 }

@@ -80,7 +80,8 @@ export function firstStepFloor(t: number): number {
  * The first step magnitude of a loop at (t, y) with f(t, y) = fy: the user's h0, or
  * `initialStepSize` for an error estimate of the given order, but no less than
  * FIRST_STEP_MIN_ULPS ulps of t; never above hmax or the rest of the span. The user's h0 is taken
- * as given (a fixed-step method runs with it).
+ * as given (a fixed-step method runs with it). `tol`: the tolerances the loop runs at, when they
+ * are not the user's (bdf tightens them).
  */
 export function firstStep(
   prep: PreparedSolve,
@@ -89,9 +90,11 @@ export function firstStep(
   fy: Float64Array,
   order: number,
   work: InitialStepWork,
+  tol: { readonly rtol: number; readonly atol: Float64Array } = prep,
 ): number {
   if (prep.h0 !== undefined) return Math.min(prep.h0, prep.hmax);
+  // Bounded by the rest of the span too: the estimate's trial step evaluates f there.
   const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - t));
-  const h = initialStepSize(prep.f, t, y, fy, order, prep.rtol, prep.atol, prep.direction, hmax, work);
+  const h = initialStepSize(prep.f, t, y, fy, order, tol.rtol, tol.atol, prep.direction, hmax, work);
   return Math.min(Math.max(h, firstStepFloor(t)), hmax);
 }

@@ -8,8 +8,9 @@ import { compileRowFilter } from '../table/row-filter';
 import type { CsvRow } from '../text/csv-tokenizer';
 import { checkGroup } from './group-checks';
 import { checkReadOptions, type ReadOptions } from './read-options';
-import { feedFileSync, feedSource, feedText, type TableSource } from './sources';
+import { feedText } from './sources';
 import { TableReader, type TableSink } from './table-reader';
+import { blobName, feedBlob, feedStream, type TableBlob, type TableStream } from './web-sources';
 
 /**
  * A long table: one row per measurement (e.g. one peptide of one protein in one sample).
@@ -41,19 +42,27 @@ export function parseLongCsv(text: string, options: LongTableOptions): Dataset {
   return feedText(text, longReader(options, options.file), options.file);
 }
 
-/** Reads a long CSV/TSV file synchronously, in chunks. */
-export function readLongCsvFile(path: string, options: LongTableOptions): Dataset {
-  const file = options.file ?? path;
-  return feedFileSync(path, longReader(options, file), file);
+/**
+ * Reads a long table from a `Blob` or `File` (browser-safe), in the chunks of its stream, with the
+ * same checks and `file:line:column` errors as the file readers; a `File`'s name stands in for the path.
+ */
+export function readLongTableFromBlob(blob: TableBlob, options: LongTableOptions): Promise<Dataset> {
+  return Promise.resolve().then(() => {
+    const file = options?.file ?? blobName(blob);
+    return feedBlob(blob, longReader(options, file), file);
+  });
 }
 
-/** Reads a long table from a file path, bytes or a stream (any async iterable of chunks). */
-export function readLongTable(source: TableSource, options: LongTableOptions): Promise<Dataset> {
-  const file = options.file ?? (typeof source === 'string' ? source : undefined);
-  return Promise.resolve().then(() => feedSource(source, longReader(options, file), file));
+/**
+ * Reads a long table from a WHATWG `ReadableStream` of bytes (`blob.stream()`, `response.body`) or
+ * of text (browser-safe); bytes are checked to be UTF-8 text as they arrive.
+ */
+export function readLongTableFromStream(stream: TableStream, options: LongTableOptions): Promise<Dataset> {
+  return Promise.resolve().then(() => feedStream(stream, longReader(options, options?.file), options?.file));
 }
 
-function longReader(options: LongTableOptions, file: string | undefined): TableReader<Dataset> {
+/** @internal The reader behind every long-table entry point (text, files, blobs, streams). */
+export function longReader(options: LongTableOptions, file: string | undefined): TableReader<Dataset> {
   checkReadOptions(
     options,
     ['groupColumn', 'timeColumn', 'featureColumn', 'valueColumn'],

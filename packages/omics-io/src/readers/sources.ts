@@ -1,4 +1,3 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { OmicsIOError } from '../errors/omics-io-error';
 import { TextPosition } from '../text/text-position';
 import { Utf8Guard } from '../text/utf8-guard';
@@ -12,7 +11,8 @@ export interface TextConsumer<T> {
   end(): T;
 }
 
-const CHUNK_BYTES = 1 << 16;
+/** Bytes read at a time from a file. */
+export const CHUNK_BYTES = 1 << 16;
 
 /** Feeds a string that is already text; NUL characters still mark it as binary. */
 export function feedText<T>(text: string, consumer: TextConsumer<T>, file: string | undefined): T {
@@ -36,67 +36,15 @@ function refuseNul(text: string, at: TextPosition, file: string | undefined): vo
   });
 }
 
-/** Reads a file synchronously in 64 KiB chunks, refusing binary content before it is parsed. */
-export function feedFileSync<T>(path: string, consumer: TextConsumer<T>, file: string = path): T {
-  if (typeof path !== 'string' || path === '')
-    throw new TypeError('omics-io: file path must be a non-empty string');
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw fileError(err, file);
-  }
-  try {
-    const guard = new Utf8Guard(file);
-    const decoder = new TextDecoder('utf-8');
-    const buffer = new Uint8Array(CHUNK_BYTES);
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      } catch (err) {
-        throw fileError(err, file);
-      }
-      if (n === 0) break;
-      const bytes = buffer.subarray(0, n);
-      guard.check(bytes);
-      consumer.push(decoder.decode(bytes, { stream: true }));
-    }
-    guard.end();
-    consumer.push(decoder.decode());
-    return consumer.end();
-  } finally {
-    closeSync(fd);
-  }
-}
+/**
+ * Bytes a source's start is sniffed on (zip, gzip, UTF-16 signatures): leading byte chunks are
+ * held back until this many are together, so a stream that hands out tiny chunks is refused as
+ * clearly as a file.
+ */
+const SNIFF_BYTES = 4;
 
-/** Reads from a path, bytes, or an async iterable of chunks (a Node Readable is one). */
-export async function feedSource<T>(
-  source: TableSource,
-  consumer: TextConsumer<T>,
-  file?: string,
-): Promise<T> {
-  if (typeof source === 'string') {
-    const stream = createReadStream(source, { highWaterMark: CHUNK_BYTES });
-    const opened = new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
-    try {
-      await opened;
-    } catch (err) {
-      throw fileError(err, file ?? source);
-    }
-    return feedChunks(stream, consumer, file ?? source);
-  }
-  if (source instanceof Uint8Array) return feedChunks([source], consumer, file);
-  if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
-    return feedChunks(source, consumer, file);
-  }
-  throw new TypeError('omics-io: source must be a file path, a Uint8Array or an async iterable of chunks');
-}
-
-async function feedChunks<T>(
+/** Feeds chunks of bytes (checked to be UTF-8 text) or of text, in order, to `consumer`. */
+export async function feedChunks<T>(
   chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>,
   consumer: TextConsumer<T>,
   file: string | undefined,
@@ -104,21 +52,32 @@ async function feedChunks<T>(
   const guard = new Utf8Guard(file);
   const decoder = new TextDecoder('utf-8');
   let first = true;
+  let head: Uint8Array | undefined = new Uint8Array(0);
   const position = new TextPosition();
+  const pushBytes = (bytes: Uint8Array) => {
+    guard.check(bytes);
+    first = false;
+    consumer.push(decoder.decode(bytes, { stream: true }));
+  };
   try {
     for await (const chunk of chunks) {
-      let text: string;
       if (typeof chunk === 'string') {
-        text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
+        if (head !== undefined && head.length > 0) pushBytes(head);
+        head = undefined;
+        const text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
         refuseNul(text, position, file);
         position.advance(text);
-      } else {
-        guard.check(chunk);
-        text = decoder.decode(chunk, { stream: true });
-      }
-      first = false;
-      consumer.push(text);
+        first = false;
+        consumer.push(text);
+      } else if (head !== undefined) {
+        head = concatBytes(head, chunk);
+        if (head.length >= SNIFF_BYTES) {
+          pushBytes(head);
+          head = undefined;
+        }
+      } else pushBytes(chunk);
     }
+    if (head !== undefined && head.length > 0) pushBytes(head);
   } catch (err) {
     if (err instanceof OmicsIOError || err instanceof TypeError || err instanceof RangeError) throw err;
     throw fileError(err, file);
@@ -128,7 +87,16 @@ async function feedChunks<T>(
   return consumer.end();
 }
 
-function fileError(err: unknown, file: string | undefined): OmicsIOError {
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The OmicsIOError for a source that could not be opened or read (missing file, permissions). */
+export function fileError(err: unknown, file: string | undefined): OmicsIOError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const reason =
     code === 'ENOENT'

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../dataset/types';
 import { OmicsIOError } from '../errors/omics-io-error';
 import { MAX_CELL_CHARS, MAX_RECORD_CHARS } from '../text/csv-tokenizer';
-import { parseWideCsv, readWideTable, type WideTableOptions } from './wide-table';
+import { readWideTable } from './file-readers';
+import { parseWideCsv, type WideTableOptions } from './wide-table';
 
 const opts: WideTableOptions = { file: 'w.csv', groupColumn: 'Strain', timeColumn: 'Hour' };
 

@@ -7,8 +7,9 @@ import { compileRowFilter } from '../table/row-filter';
 import type { CsvRow } from '../text/csv-tokenizer';
 import { checkGroup } from './group-checks';
 import { checkReadOptions, type ReadOptions } from './read-options';
-import { feedFileSync, feedSource, feedText, type TableSource } from './sources';
+import { feedText } from './sources';
 import { TableReader, type TableSink } from './table-reader';
+import { blobName, feedBlob, feedStream, type TableBlob, type TableStream } from './web-sources';
 
 /** A wide table: one row per (group, time), one column per feature. */
 export interface WideTableOptions extends ReadOptions {
@@ -38,19 +39,27 @@ export function parseWideCsv(text: string, options: WideTableOptions): Dataset {
   return feedText(text, wideReader(options, options.file), options.file);
 }
 
-/** Reads a wide CSV/TSV file synchronously, in chunks. */
-export function readWideCsvFile(path: string, options: WideTableOptions): Dataset {
-  const file = options.file ?? path;
-  return feedFileSync(path, wideReader(options, file), file);
+/**
+ * Reads a wide table from a `Blob` or `File` (browser-safe), in the chunks of its stream, with the
+ * same checks and `file:line:column` errors as the file readers; a `File`'s name stands in for the path.
+ */
+export function readWideTableFromBlob(blob: TableBlob, options: WideTableOptions): Promise<Dataset> {
+  return Promise.resolve().then(() => {
+    const file = options?.file ?? blobName(blob);
+    return feedBlob(blob, wideReader(options, file), file);
+  });
 }
 
-/** Reads a wide table from a file path, bytes or a stream (any async iterable of chunks). */
-export function readWideTable(source: TableSource, options: WideTableOptions): Promise<Dataset> {
-  const file = options.file ?? (typeof source === 'string' ? source : undefined);
-  return Promise.resolve().then(() => feedSource(source, wideReader(options, file), file));
+/**
+ * Reads a wide table from a WHATWG `ReadableStream` of bytes (`blob.stream()`, `response.body`) or
+ * of text (browser-safe); bytes are checked to be UTF-8 text as they arrive.
+ */
+export function readWideTableFromStream(stream: TableStream, options: WideTableOptions): Promise<Dataset> {
+  return Promise.resolve().then(() => feedStream(stream, wideReader(options, options?.file), options?.file));
 }
 
-function wideReader(options: WideTableOptions, file: string | undefined): TableReader<Dataset> {
+/** @internal The reader behind every wide-table entry point (text, files, blobs, streams). */
+export function wideReader(options: WideTableOptions, file: string | undefined): TableReader<Dataset> {
   checkReadOptions(options, ['timeColumn'], 'reading a wide table');
   if (options.groupColumn !== undefined && typeof options.groupColumn !== 'string') {
     throw new TypeError('omics-io: groupColumn must be a column name');

@@ -1,6 +1,5 @@
 import {
-  firstStepFloor,
-  initialStepSize,
+  firstStep,
   isFiniteVector,
   type PreparedSolve,
   reachesStop,
@@ -130,17 +129,10 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   f(t, prep.y0, fv);
   if (!isFiniteVector(fv)) return guard.finish('failed', `NaN or Inf in f at t=${t}`, 'bdf');
 
-  let hAbs: number;
-  if (prep.h0 !== undefined) {
-    hAbs = Math.min(prep.h0, prep.hmax);
-  } else {
-    // Bounded by the rest of the span too: the estimate's trial step evaluates f there.
-    const hTrial = Math.min(prep.hmax, Math.abs(t1 - t));
-    // No less than ode-core's first-step floor (a state that is a round-off residue of 0, as on a
-    // restart at an event's time, makes the estimate a few ulps of t: an immediate underflow).
-    const estimate = initialStepSize(f, t, prep.y0, fv, 1, rtol, atol, dir, hTrial, { y1: yNew, f1: dy });
-    hAbs = Math.min(Math.max(estimate, firstStepFloor(t)), hTrial);
-  }
+  // ode-core's first step at bdf's tolerances: no less than its first-step floor (a state that is
+  // a round-off residue of 0, as on a restart at an event's time, makes the estimate a few ulps of
+  // t: an immediate underflow).
+  let hAbs = firstStep(prep, t, prep.y0, fv, 1, { y1: yNew, f1: dy }, { rtol, atol });
   for (let i = 0; i < n; i++) D[n + i] = fv[i]! * hAbs * dir;
   log?.start(t, hAbs * dir, prep.y0);
 
@@ -158,11 +150,7 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   // Whether the loop restarted with a fresh Jacobian since the last accepted step.
   let refreshed = false;
   /** A first step from (t, D⁰), as at t0 (f(t, D⁰) in fv): the steps had collapsed. */
-  const freshStep = (): number => {
-    const hBound = Math.min(prep.hmax, Math.abs(t1 - t));
-    const estimate = initialStepSize(f, t, D0, fv, 1, rtol, atol, dir, hBound, { y1: yNew, f1: dy });
-    return restartStep(estimate, t, hBound);
-  };
+  const freshStep = (): number => restartStep(prep, t, D0, fv, 1, { y1: yNew, f1: dy }, { rtol, atol });
 
   /**
    * Order 1 from (t, D⁰) with a fresh Jacobian and step hAbs, or a fresh estimate when `h` is 0

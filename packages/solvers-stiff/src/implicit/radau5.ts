@@ -1,6 +1,5 @@
 import {
   firstStep,
-  initialStepSize,
   isFiniteVector,
   type PreparedSolve,
   type Solution,
@@ -187,15 +186,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
     f0.set(tmp);
     setScale();
     xend = guard.nextStop(x);
-    const hBound = Math.min(hmax, Math.abs(t1 - x));
-    const hAbs =
-      point.h > 0
-        ? point.h
-        : restartStep(
-            initialStepSize(f, x, y, f0, 3, prep.rtol, prep.atol, dir, hBound, { y1: tmp, f1: d1 }),
-            x,
-            hBound,
-          );
+    const hAbs = point.h > 0 ? point.h : restartStep(prep, x, y, f0, 3, { y1: tmp, f1: d1 });
     h = dir * Math.min(hAbs, hmax);
     last = false;
     if (reachesStop(x, h, xend, dir)) {

@@ -1,11 +1,11 @@
 import {
   type Integrator,
   firstStep,
-  initialStepSize,
   isFiniteVector,
   PIController,
   type PreparedSolve,
   reachesStop,
+  runIntegrator,
   type Solution,
   type StepOutcome,
   scaledErrorNorm,
@@ -107,26 +107,13 @@ export class RosenbrockIntegrator implements Integrator {
     const { prep } = this;
     prep.f(point.t, point.y, this.work);
     if (!isFiniteVector(this.work)) return { failed: message };
-    const hmax = Math.min(prep.hmax, Math.abs(prep.t1 - point.t));
     const h =
       point.h > 0
         ? point.h
-        : restartStep(
-            initialStepSize(
-              prep.f,
-              point.t,
-              point.y,
-              this.work,
-              this.stepper.errorOrder,
-              prep.rtol,
-              prep.atol,
-              prep.direction,
-              hmax,
-              { y1: this.yNew, f1: this.err },
-            ),
-            point.t,
-            hmax,
-          );
+        : restartStep(prep, point.t, point.y, this.work, this.stepper.errorOrder, {
+            y1: this.yNew,
+            f1: this.err,
+          });
     this.resume(point.t, point.y, this.work, h);
     this.nsing = 0;
     this.why = '';
@@ -230,11 +217,5 @@ export function integrateRosenbrock(
   settings: PositivitySettings = {},
 ): Solution {
   const integ = new RosenbrockIntegrator(prep, factory, settings);
-  const { guard, name } = integ;
-  if (!integ.start()) return guard.finish('failed', `NaN or Inf in f at t=${prep.t0}`, name);
-  for (;;) {
-    const outcome = integ.step();
-    if (outcome === 'done') return guard.finish('success', '', name);
-    if (typeof outcome === 'object') return guard.finish('failed', outcome.failed, name);
-  }
+  return runIntegrator(prep, integ, integ.guard);
 }

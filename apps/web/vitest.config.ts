@@ -1,0 +1,3 @@
+import { kineticaVitestConfig } from '../../vitest.shared';
+
+export default kineticaVitestConfig({ testTimeout: 600_000 });
