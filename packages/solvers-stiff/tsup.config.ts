@@ -1,11 +1,18 @@
 import { defineConfig } from 'tsup';
 
-// Three entries: index (Node root: everything), browser (the `browser` condition of the root:
-// everything but the stiff test set) and testset (`@kinetica/solvers-stiff/testset`: ROBER,
-// HIRES, POLLU, … in every environment). Code splitting, in CJS too, puts the code they share in
-// common chunks, so that a class is one class whichever entries a program loads.
+// Four entries: index (Node root: everything), browser (the `browser` condition of the root:
+// everything but the stiff test set and the taped solves), testset
+// (`@kinetica/solvers-stiff/testset`: ROBER, HIRES, POLLU, … in every environment) and reverse
+// (`@kinetica/solvers-stiff/reverse`: `solveTaped` and the transposed steps, in every
+// environment). Code splitting, in CJS too, puts the code they share in common chunks, so that a
+// class is one class whichever entries a program loads.
 export default defineConfig({
-  entry: { index: 'src/index.ts', browser: 'src/browser.ts', testset: 'src/testset/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    browser: 'src/browser.ts',
+    testset: 'src/testset/index.ts',
+    reverse: 'src/reverse.ts',
+  },
   format: ['esm', 'cjs'],
   splitting: true,
   // The package's own tsconfig (src, test, bench), with the `source` condition off so that other

@@ -1,7 +1,7 @@
 import { backsolveGradient } from './continuous/backsolve';
 import { checkpointedGradient } from './continuous/checkpointed';
 import { interpolatingGradient } from './continuous/interpolating';
-import { tapedMethodNames } from '@kinetica/solvers-stiff';
+import { tapedMethodNames } from '@kinetica/solvers-stiff/reverse';
 import { discreteGradient } from './discrete/taped';
 import { forwardSensitivityGradient } from './forward/sensitivities';
 import { GradientGuardError } from './guards';

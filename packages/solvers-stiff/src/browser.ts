@@ -1,10 +1,11 @@
 /**
- * @kinetica/solvers-stiff, browser entry: every solver, the linear algebra, Jacobians, positivity
- * and the taped (adjoint) solves, without the stiff test set. Bundlers resolving the `browser`
- * condition get this entry for `@kinetica/solvers-stiff`, so that a web page solving its own
- * models does not carry the test problems' data (ROBER, HIRES, POLLU, …); they are
- * `@kinetica/solvers-stiff/testset`, in every environment. The Node root (src/index.ts)
- * re-exports this entry and the test set.
+ * @kinetica/solvers-stiff, browser entry: every solver, the linear algebra, Jacobians and
+ * positivity, without the stiff test set and the taped (adjoint) solves. Bundlers resolving the
+ * `browser` condition get this entry for `@kinetica/solvers-stiff`, so that a web page solving its
+ * own models does not carry the test problems' data (ROBER, HIRES, POLLU, …) nor the reverse-mode
+ * code only gradients use: they are `@kinetica/solvers-stiff/testset` and
+ * `@kinetica/solvers-stiff/reverse` (`solveTaped` and the transposed steps), in every environment.
+ * The Node root (src/index.ts) re-exports this entry, the reverse-mode one and the test set.
  */
 export { isMethodName, isStiffMethod, solve, stiffMethodNames } from './solve';
 export { auto } from './auto';
@@ -47,8 +48,3 @@ export type {
   RestartPoint,
   StiffSolverStats,
 } from './positivity';
-export { solveTaped, tapedMethodNames } from './taped';
-export type { TapedSolve } from './taped';
-export { rodas5Reverse } from './rosenbrock/rodas5-reverse';
-export { radau5Reverse } from './implicit/radau5-reverse';
-export { bdfReverse } from './implicit/bdf-reverse';

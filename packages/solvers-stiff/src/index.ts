@@ -1,8 +1,10 @@
 /**
- * @kinetica/solvers-stiff, Node root: everything of the browser entry (src/browser.ts) and the
- * stiff test set (also `@kinetica/solvers-stiff/testset`).
+ * @kinetica/solvers-stiff, Node root: everything of the browser entry (src/browser.ts), the taped
+ * solves and transposed steps (also `@kinetica/solvers-stiff/reverse`) and the stiff test set
+ * (also `@kinetica/solvers-stiff/testset`).
  */
 export * from './browser';
+export * from './reverse';
 export {
   blockRober,
   e5,

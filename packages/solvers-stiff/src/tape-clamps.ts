@@ -1,4 +1,4 @@
-import type { StepTape } from '@kinetica/ode-core';
+import type { StepTape } from '@kinetica/ode-core/reverse';
 import type { PositivityGuard } from './positivity';
 
 /**

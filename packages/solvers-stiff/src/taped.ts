@@ -1,19 +1,17 @@
 import {
   type AnyODEProblem,
   explicitMethodNames,
-  explicitReverse,
   getExplicitTableau,
   integrateExplicit,
   isExplicitMethod,
   type MethodName,
   type PreparedSolve,
   prepareSolve,
-  type ReverseSweep,
   type Solution,
   type SolveOptions,
-  StepTape,
   type StiffMethodName,
 } from '@kinetica/ode-core';
+import { explicitReverse, type ReverseSweep, StepTape } from '@kinetica/ode-core/reverse';
 import { bdf } from './implicit/bdf';
 import { bdfReverse } from './implicit/bdf-reverse';
 import { radau5 } from './implicit/radau5';

@@ -1,5 +1,6 @@
-import type { ParametricProblem, ReverseContext, SolveOptions } from '@kinetica/ode-core';
-import { solveTaped } from '@kinetica/solvers-stiff';
+import type { ParametricProblem, SolveOptions } from '@kinetica/ode-core';
+import type { ReverseContext } from '@kinetica/ode-core/reverse';
+import { solveTaped } from '@kinetica/solvers-stiff/reverse';
 import { ModelJacobians } from '../model/jacobians';
 import { observe, observeWork } from '../observe';
 import type { GradientProblem } from '../problem';

@@ -1,10 +1,5 @@
-import {
-  type ExplicitTableau,
-  getExplicitTableau,
-  neededStages,
-  PIController,
-  reachesStop,
-} from '@kinetica/ode-core';
+import { type ExplicitTableau, getExplicitTableau, PIController, reachesStop } from '@kinetica/ode-core';
+import { neededStages } from '@kinetica/ode-core/reverse';
 import type { TapedModel } from './taped-model';
 
 /** Options of the fused training solver. */

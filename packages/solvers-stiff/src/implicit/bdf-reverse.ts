@@ -1,4 +1,4 @@
-import type { ReverseSweep, StepTape } from '@kinetica/ode-core';
+import type { ReverseSweep, StepTape } from '@kinetica/ode-core/reverse';
 import { DenseLU } from '../linalg/dense-lu';
 
 /** Highest order of `bdf`; its difference array has rows D⁰ … D^{MAX+2}. */

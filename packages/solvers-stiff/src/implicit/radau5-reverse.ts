@@ -1,4 +1,4 @@
-import type { ReverseSweep } from '@kinetica/ode-core';
+import type { ReverseSweep } from '@kinetica/ode-core/reverse';
 import { DenseLU } from '../linalg/dense-lu';
 import { zeroClamped } from '../tape-clamps';
 import { C1, C2, RADAU5_A } from './radau5-tableau';

@@ -1,4 +1,4 @@
-import type { ReverseSweep } from '@kinetica/ode-core';
+import type { ReverseSweep } from '@kinetica/ode-core/reverse';
 import { timeIncrement } from '../jacobian/time-derivative';
 import { DenseLU } from '../linalg/dense-lu';
 import { zeroClamped } from '../tape-clamps';

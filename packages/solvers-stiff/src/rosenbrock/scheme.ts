@@ -1,4 +1,5 @@
-import type { RhsFunction, StepInterpolant, StepTape } from '@kinetica/ode-core';
+import type { RhsFunction, StepInterpolant } from '@kinetica/ode-core';
+import type { StepTape } from '@kinetica/ode-core/reverse';
 import type { LinearSolver } from '../linalg/linear-solver';
 
 /**
