@@ -1,6 +1,7 @@
 import { benchCommand } from './commands/bench';
 import { demoCommand } from './commands/demo';
 import { diagnoseCommand } from './commands/diagnose';
+import { fitCommand } from './commands/fit';
 import { knockoutCommand } from './commands/knockout';
 import { predictCommand } from './commands/predict';
 import { type Command, helpText } from './commands/registry';
@@ -16,6 +17,7 @@ const commands: Command[] = [
   trainCommand,
   predictCommand,
   simulateCommand,
+  fitCommand,
   diagnoseCommand,
   knockoutCommand,
   screenCommand,

@@ -28,3 +28,4 @@ export {
   type SolveFunction,
   simulateSbml,
 } from './sbml/simulate';
+export { setSbmlValues } from './sbml/write-values';
