@@ -1,13 +1,9 @@
 /** Messages between the page and its Web Worker (structured-clone safe: plain data and typed arrays). */
 
-export interface Selection {
-  time: string;
-  group: string;
-  states: string[];
-  controls: string[];
-  train: string[];
-  test: string[];
-}
+import type { TableSelection } from '@kinetica/reference/web';
+
+/** The columns and strains of a run: `kinetica train`'s selection without its file. */
+export type Selection = Omit<TableSelection, 'data'>;
 
 export type WorkerRequest =
   | {

@@ -20,7 +20,7 @@ import {
   type TableSelection,
   tableFromText,
 } from '@kinetica/reference/web';
-import { datasetToWideCsv } from '@kinetica/omics-io';
+import { type Dataset, datasetToWideCsv } from '@kinetica/omics-io';
 import { formatResultCsv, readSbml, simulateSbml } from '@kinetica/stoichiometry/sbml';
 import type { EpochFigures, ResultView, TrainedReply, WorkerReply, WorkerRequest } from './protocol';
 
@@ -59,7 +59,7 @@ function trained(
   run: HeldOutRun,
   sel: TableSelection,
   seed: number,
-  dataset: Parameters<typeof modelJson>[3],
+  dataset: Dataset,
   title: string,
   dataCsv?: string,
 ): TrainedReply {
@@ -81,20 +81,30 @@ function trained(
   };
 }
 
-function train(req: Extract<WorkerRequest, { type: 'train' }>): TrainedReply {
-  const sel: TableSelection = { data: req.file, ...req.selection };
-  checkSelection('web', sel);
-  const dataset = poolTables([tableFromText(req.text, req.file, sel)], [req.file], sel);
-  const run = runHeldOut({
+/** The held-out protocol of `kinetica train` (and `demo`) on a table and a selection. */
+function heldOut(
+  dataset: Dataset,
+  sel: TableSelection,
+  seed: number,
+  epochs: number | undefined,
+): HeldOutRun {
+  return runHeldOut({
     dataset,
     states: sel.states,
     controls: sel.controls,
     train: sel.train,
     test: sel.test,
-    seed: req.seed,
-    neural: req.epochs !== undefined ? { epochs: req.epochs } : {},
+    seed,
+    neural: epochs !== undefined ? { epochs } : {},
     onProgress,
   });
+}
+
+function train(req: Extract<WorkerRequest, { type: 'train' }>): TrainedReply {
+  const sel: TableSelection = { data: req.file, ...req.selection };
+  checkSelection('web', sel);
+  const dataset = poolTables([tableFromText(req.text, req.file, sel)], [req.file], sel);
+  const run = heldOut(dataset, sel, req.seed, req.epochs);
   return trained(run, sel, req.seed, dataset, `Kinetica: held-out strain prediction (${req.file})`);
 }
 
@@ -110,16 +120,7 @@ function demo(req: Extract<WorkerRequest, { type: 'demo' }>): TrainedReply {
     train: names.slice(0, req.strains - req.test),
     test: names.slice(req.strains - req.test),
   };
-  const run = runHeldOut({
-    dataset,
-    states: sel.states,
-    controls: sel.controls,
-    train: sel.train,
-    test: sel.test,
-    seed: req.seed,
-    neural: { epochs: req.epochs },
-    onProgress,
-  });
+  const run = heldOut(dataset, sel, req.seed, req.epochs);
   return trained(
     run,
     sel,
