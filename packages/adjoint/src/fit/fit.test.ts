@@ -88,6 +88,30 @@ describe('fitParameters', () => {
     expect(r.observations).toBe(2 * 2 * TIMES.length);
   });
 
+  it('fits data in any units: amounts of 1e-5 (a loss of 1e-10 at the start) as well as amounts of 1', () => {
+    for (const unit of [1e-5, 1, 1e4]) {
+      const model = chain([unit, 0, 0]);
+      const y = simulate(model, [0.7, 0.25]);
+      const r = fitParameters(
+        [
+          {
+            model,
+            times: TIMES,
+            outputs: [0, 2].map((s) => ({ state: s, values: y.map((row) => row[s]!) })),
+          },
+        ],
+        [
+          { index: 0, start: 2.2 },
+          { index: 1, start: 0.09 },
+        ],
+        { starts: 1 },
+      );
+      expect(r.status).toBe('success');
+      expect(Math.abs(r.values[0]! / 0.7 - 1), `unit ${unit}`).toBeLessThan(1e-5);
+      expect(Math.abs(r.values[1]! / 0.25 - 1), `unit ${unit}`).toBeLessThan(1e-5);
+    }
+  });
+
   it('gives profile-likelihood intervals whose ends sit where 2ΔL = χ²(1, 95%) and that contain the estimate', () => {
     const truth = [0.7, 0.25];
     const model = chain([1, 0, 0]);

@@ -135,6 +135,9 @@ function normalQuantile(p: number): number {
   return x;
 }
 
+/** Relative decrease of the (scaled) loss in an iteration below which a minimisation stops. */
+const FTOL = 1e-14;
+
 /** A deterministic generator for the extra starts (mulberry32). */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -325,7 +328,17 @@ export function fitParameters(
   if (!Number.isInteger(starts) || starts < 1)
     throw new RangeError(`fitParameters: starts must be a positive integer, got ${starts}`);
   const counter = { evaluations: 0, lastFailure: '' };
-  const f = objective(experiments, parameters, prep, options, counter);
+  const loss = objective(experiments, parameters, prep, options, counter);
+  // The minimiser works on the loss over its value at the start: its stopping rules (relative
+  // decrease, gradient norm) then mean the same for data in any units (a loss of 1e-10 from
+  // amounts of 1e-4 would otherwise stop it at once).
+  let scale = loss(prep.start, new Float64Array(prep.k));
+  if (!(Number.isFinite(scale) && scale > 0)) scale = 1;
+  const f = (x: Float64Array, g: Float64Array): number => {
+    const v = loss(x, g);
+    for (let i = 0; i < g.length; i++) g[i]! /= scale;
+    return v / scale;
+  };
   const random = rng(options.seed ?? 0);
   const say = options.onProgress ?? (() => {});
   const points: Float64Array[] = [prep.start];
@@ -345,6 +358,7 @@ export function fitParameters(
   points.forEach((x0, s) => {
     const r = minimizeBounded(f, x0, prep.lo, prep.hi, {
       maxIterations: options.maxIterations ?? 200,
+      ftol: FTOL,
       onIteration: (info) =>
         say(`start ${s + 1}/${starts}: iteration ${info.iteration}, loss ${info.f.toExponential(4)}`),
     });
@@ -353,6 +367,7 @@ export function fitParameters(
     // 'failed' at a finite point that is the best one found: usable. A start that never reached a
     // finite loss is not.
     if (Number.isFinite(r.f) && (!best || r.f < best.f)) best = { x: r.x, f: r.f };
+    runs[runs.length - 1]!.loss = r.f * scale;
   });
   const base = {
     names: prep.names,
@@ -372,17 +387,17 @@ export function fitParameters(
   const result: FitResult = {
     ...base,
     status: 'success',
-    message: `best of ${starts} start${starts > 1 ? 's' : ''}: loss ${best.f.toExponential(6)}`,
+    message: `best of ${starts} start${starts > 1 ? 's' : ''}: loss ${(best.f * scale).toExponential(6)}`,
     values: natural(best.x, prep),
-    loss: best.f,
+    loss: best.f * scale,
   };
-  if (!prep.sigmaGiven) result.sigma = Math.sqrt((2 * best.f) / (prep.observations - prep.k));
+  if (!prep.sigmaGiven) result.sigma = Math.sqrt((2 * result.loss) / (prep.observations - prep.k));
   if (options.profile) {
     const level = options.profile === true ? 0.95 : options.profile;
     if (!(level > 0 && level < 1))
       throw new RangeError(`fitParameters: profile level must be in (0, 1), got ${level}`);
     result.level = level;
-    result.intervals = profiles(f, best, prep, level, options, say);
+    result.intervals = profiles(f, scale, best, prep, level, options, say);
   }
   result.evaluations = counter.evaluations;
   return result;
@@ -401,6 +416,7 @@ function natural(x: Float64Array, prep: Prepared): Float64Array {
  */
 function profiles(
   f: (x: Float64Array, g: Float64Array) => number,
+  scale: number,
   best: { x: Float64Array; f: number },
   prep: Prepared,
   level: number,
@@ -409,9 +425,10 @@ function profiles(
 ): ProfileInterval[] {
   const q = chiSquare1Quantile(level);
   const N = prep.observations;
+  // f and best.f are the loss over `scale`.
   const excess = (L: number) =>
     prep.sigmaGiven
-      ? 2 * (L - best.f)
+      ? 2 * scale * (L - best.f)
       : N * Math.log(Math.max(L, Number.MIN_VALUE) / Math.max(best.f, Number.MIN_VALUE));
   const k = prep.k;
   const out: ProfileInterval[] = [];
@@ -428,7 +445,7 @@ function profiles(
         const g = new Float64Array(1);
         return { L: f(x0, g), x: x0 };
       }
-      const r = minimizeBounded(f, x0, lo, hi, { maxIterations: options.maxIterations ?? 200 });
+      const r = minimizeBounded(f, x0, lo, hi, { maxIterations: options.maxIterations ?? 200, ftol: FTOL });
       return { L: r.f, x: r.x };
     };
     const side = (dir: 1 | -1): { end: number; found: boolean } => {
