@@ -21,7 +21,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type FitExperiment, type FitParameter, type FitResult, fitParameters } from '@kinetica/adjoint';
+import {
+  type FitExperiment,
+  type FitParameter,
+  type FitResult,
+  fitParameters,
+  type GradientMode,
+  odeGradient,
+} from '@kinetica/adjoint';
+import type { MethodName } from '@kinetica/ode-core';
 import { solve } from '@kinetica/solvers-stiff';
 import { compileSbml, readSbml } from '@kinetica/stoichiometry';
 
@@ -285,6 +293,58 @@ function fim(m: Loaded): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// timing: the cost of one objective evaluation (every experiment's odeGradient) by method and mode.
+
+function timing(m: Loaded): string[] {
+  const rows: string[] = [];
+  const exps = experiments(m, m.clean, true);
+  const combos: [MethodName, GradientMode][] = [
+    ['bdf', 'forward'],
+    ['radau5', 'forward'],
+    ['rodas5', 'forward'],
+    ['bdf', 'checkpointed'],
+    ['rodas5', 'discrete'],
+  ];
+  for (const [method, mode] of combos) {
+    const p = Float64Array.from(m.problem.p);
+    m.index.forEach((i) => {
+      p[i]! *= 1.3;
+    });
+    const run = () => {
+      let loss = 0;
+      for (const e of exps) {
+        const res = odeGradient(
+          { ...e.model, p },
+          {
+            times: e.times,
+            loss: (i, y) =>
+              e.outputs.reduce((s, o) => s + 0.5 * ((y[o.state]! - o.values[i]!) / (o.sigma as number)) ** 2, 0),
+            lossGrad: (i, y, out) => {
+              out.fill(0);
+              for (const o of e.outputs)
+                out[o.state]! += (y[o.state]! - o.values[i]!) / (o.sigma as number) ** 2;
+            },
+          },
+          { method, mode, rtol: 1e-8, atol: 1e-10 },
+        );
+        if (res.status !== 'success') return Number.NaN;
+        loss += res.loss;
+      }
+      return loss;
+    };
+    run();
+    const reps = 5;
+    const t0 = performance.now();
+    let loss = 0;
+    for (let r = 0; r < reps; r++) loss = run();
+    rows.push(
+      `| ${m.spec.name} | ${method} | ${mode} | ${((performance.now() - t0) / reps).toFixed(1)} | ${loss.toPrecision(8)} |`,
+    );
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
 // a: noise-free fits.
 
 interface RowA {
@@ -299,6 +359,9 @@ interface RowA {
   worst: string;
 }
 
+/** Solver options passed to every fit (`--method`, `--mode`, `--rtol`; default the library's). */
+let SOLVER: { method?: MethodName; mode?: GradientMode; rtol?: number; atol?: number } = {};
+
 function partA(m: Loaded, fits: number, seed: number): RowA {
   const u = mulberry32(seed * 1000 + 17);
   const times: number[] = [];
@@ -309,7 +372,7 @@ function partA(m: Loaded, fits: number, seed: number): RowA {
   for (let f = 0; f < fits; f++) {
     const start = Float64Array.from(m.truth, (v) => v * offFactor(u));
     const t0 = performance.now();
-    const r = fitParameters(exps, parameters(m, start), { starts: 1 });
+    const r = fitParameters(exps, parameters(m, start), { ...SOLVER, starts: 1 });
     const dt = (performance.now() - t0) / 1000;
     times.push(dt);
     const errs = Array.from(r.values, (v, i) => Math.abs(v / m.truth[i]! - 1));
@@ -376,6 +439,7 @@ function partB(m: Loaded, reps: number, seed: number): RowB {
     let r: FitResult;
     try {
       r = fitParameters(experiments(m, noisy, true), parameters(m, start), {
+        ...SOLVER,
         starts: 2,
         seed: rep,
         profile: true,
@@ -403,7 +467,7 @@ function partB(m: Loaded, reps: number, seed: number): RowB {
       );
     });
     process.stderr.write(
-      `[b] ${m.spec.name} rep ${rep + 1}/${reps} ${((performance.now() - tr) / 1000).toFixed(1)} s, 2·loss ${(2 * r.loss).toFixed(1)} (N ${r.observations}), starts ${r.starts.map((s) => s.loss.toFixed(2)).join('/')}: ${line.join('; ')}\n`,
+      `[b] ${m.spec.name} rep ${rep + 1}/${reps} ${((performance.now() - tr) / 1000).toFixed(1)} s, ${r.evaluations} evaluations, 2·loss ${(2 * r.loss).toFixed(1)} (N ${r.observations}), starts ${r.starts.map((s) => s.loss.toFixed(2)).join('/')}: ${line.join('; ')}\n`,
     );
   }
   const done = reps - failed;
@@ -444,6 +508,12 @@ function main(): void {
   const fits = Number(opt('fits', '10'));
   const reps = Number(opt('reps', '50'));
   const seed = Number(opt('seed', '1'));
+  SOLVER = {
+    ...(argv.includes('--method') ? { method: opt('method', 'bdf') as MethodName } : {}),
+    ...(argv.includes('--mode') ? { mode: opt('mode', 'auto') as GradientMode } : {}),
+    ...(argv.includes('--rtol') ? { rtol: Number(opt('rtol', '1e-8')) } : {}),
+    ...(argv.includes('--atol') ? { atol: Number(opt('atol', '1e-10')) } : {}),
+  };
   const models = names.map((n) => {
     const spec = MODELS.find((m) => m.name === n);
     if (!spec) throw new Error(`unknown model ${n} (known: ${MODELS.map((m) => m.name).join(', ')})`);
@@ -467,6 +537,11 @@ function main(): void {
       '|---|---|---|---|---|',
     );
     for (const m of models) out.push(fim(m));
+    out.push('');
+  }
+  if (mode === 'timing') {
+    out.push('| model | method | mode | ms per evaluation | loss |', '|---|---|---|---|---|');
+    for (const m of models) out.push(...timing(m));
     out.push('');
   }
   if (mode === 'a' || mode === 'all') {

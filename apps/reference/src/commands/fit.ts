@@ -192,7 +192,15 @@ export const fitCommand: Command = {
     const stateOf = new Map(ode.stateNames.map((s, i) => [s, i]));
     const columns = dataset.features.map((f) => {
       const state = stateOf.get(f.name);
-      if (state === undefined || !model.species.some((s) => s.id === f.name)) {
+      const species = model.species.some((s) => s.id === f.name);
+      if (species && state === undefined)
+        throw new InputError(
+          `column '${f.name}' is a species of ${sbmlPath} that does not change (constant or boundary, no rule); fit compares data with species the model integrates`,
+          dataPath,
+          1,
+          headerColumn(dataPath, f.name),
+        );
+      if (state === undefined || !species) {
         throw new InputError(
           `column '${f.name}' matches no species of ${sbmlPath} (species: ${model.species
             .slice(0, 20)
