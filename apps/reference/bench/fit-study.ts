@@ -318,7 +318,10 @@ function timing(m: Loaded): string[] {
           {
             times: e.times,
             loss: (i, y) =>
-              e.outputs.reduce((s, o) => s + 0.5 * ((y[o.state]! - o.values[i]!) / (o.sigma as number)) ** 2, 0),
+              e.outputs.reduce(
+                (s, o) => s + 0.5 * ((y[o.state]! - o.values[i]!) / (o.sigma as number)) ** 2,
+                0,
+              ),
             lossGrad: (i, y, out) => {
               out.fill(0);
               for (const o of e.outputs)
@@ -410,6 +413,8 @@ interface RowB {
   model: string;
   k: number;
   reps: number;
+  /** Whether the library's intervals were computed (`profile: true`), else only the test at the truth. */
+  profiled: boolean;
   covered: number;
   pairs: number;
   perParameter: string;
@@ -418,56 +423,117 @@ interface RowB {
   failed: number;
   seconds: number;
   medianWidth: string;
+  /** Coverage by the likelihood-ratio test at the truth: 2·(min L with θ_i = truth_i − L̂) ≤ χ²₁(0.95). */
+  lrCovered: number;
+  lrPerParameter: string;
+  /** (rep, parameter) pairs where the library interval and the test at the truth disagree. */
+  disagree: number;
+  /** Pairs where the constrained fit at the truth went below L̂ (L̂ not the global minimum). */
+  below: number;
+  /** Mean of 2·(L(truth) − L̂) over the repetitions (≈ k when the fits reach the global minimum). */
+  jointMean: number;
+  /** Fraction of repetitions with 2·(L(truth) − L̂) ≤ χ²_k(0.95) (joint coverage). */
+  jointCovered: number;
 }
 
-function partB(m: Loaded, reps: number, seed: number): RowB {
+/** χ²_k quantiles at 0.95 for k = 1 … 10. */
+const CHI2_95 = [3.841, 5.991, 7.815, 9.488, 11.07, 12.592, 14.067, 15.507, 16.919, 18.307];
+
+/** The repetition's noisy data and start (the same for every mode, so that runs can be compared). */
+function noisyRep(m: Loaded, rep: number, seed: number): { values: Float64Array[][]; start: Float64Array } {
+  const u = mulberry32(seed * 100_003 + 7919 * (rep + 1));
+  const z = gaussian(u);
+  const values = m.clean.map((rows, e) =>
+    rows.map((v, o) => Float64Array.from(v, (x) => x + m.sigma[e]![o]! * z())),
+  );
+  const start = Float64Array.from(m.truth, (v) => v * offFactor(u));
+  return { values, start };
+}
+
+/**
+ * The profile at the truth: min of L over the other parameters with θ_i fixed at truth_i (a fit
+ * from the fitted values, θ_i pinned by its bounds), for every i.
+ */
+function profileAtTruth(m: Loaded, exps: FitExperiment[], fitted: Float64Array): number[] {
+  return m.index.map((_, i) => {
+    const start = Float64Array.from(fitted);
+    start[i] = m.truth[i]!;
+    const ps = parameters(m, start).map((p, j) =>
+      j === i ? { ...p, lower: m.truth[i]!, upper: m.truth[i]! } : p,
+    );
+    const r = fitParameters(exps, ps, { ...SOLVER, starts: 1 });
+    return r.loss;
+  });
+}
+
+function lossAtTruth(m: Loaded, exps: FitExperiment[]): number {
+  const ps = parameters(m, m.truth).map((p, j) => ({ ...p, lower: m.truth[j]!, upper: m.truth[j]! }));
+  return fitParameters(exps, ps, { ...SOLVER, starts: 1, maxIterations: 1 }).loss;
+}
+
+function partB(m: Loaded, reps: number, seed: number, profiled: boolean, first = 0): RowB {
   const k = m.index.length;
+  const q = 3.841458820694124;
   const covered = new Array<number>(k).fill(0);
+  const lrCovered = new Array<number>(k).fill(0);
   const lowerOpen = new Array<number>(k).fill(0);
   const upperOpen = new Array<number>(k).fill(0);
   const widths: number[][] = Array.from({ length: k }, () => []);
   let failed = 0;
+  let disagree = 0;
+  let below = 0;
+  const joint: number[] = [];
   const t0 = performance.now();
-  for (let rep = 0; rep < reps; rep++) {
-    const u = mulberry32(seed * 100_003 + 7919 * (rep + 1));
-    const z = gaussian(u);
-    const noisy = m.clean.map((rows, e) =>
-      rows.map((v, o) => Float64Array.from(v, (x) => x + m.sigma[e]![o]! * z())),
-    );
-    const start = Float64Array.from(m.truth, (v) => v * offFactor(u));
+  const tag = profiled ? 'b' : 'lr';
+  for (let rep = first; rep < first + reps; rep++) {
+    const { values, start } = noisyRep(m, rep, seed);
+    const exps = experiments(m, values, true);
     const tr = performance.now();
     let r: FitResult;
     try {
-      r = fitParameters(experiments(m, noisy, true), parameters(m, start), {
+      r = fitParameters(exps, parameters(m, start), {
         ...SOLVER,
         starts: 2,
         seed: rep,
-        profile: true,
+        ...(profiled ? { profile: true } : {}),
       });
     } catch (err) {
       failed++;
-      process.stderr.write(`[b] ${m.spec.name} rep ${rep + 1}: threw ${(err as Error).message}\n`);
+      process.stderr.write(`[${tag}] ${m.spec.name} rep ${rep + 1}: threw ${(err as Error).message}\n`);
       continue;
     }
-    if (r.status !== 'success' || !r.intervals) {
+    if (r.status !== 'success' || (profiled && !r.intervals)) {
       failed++;
-      process.stderr.write(`[b] ${m.spec.name} rep ${rep + 1}: ${r.status}: ${r.message}\n`);
+      process.stderr.write(`[${tag}] ${m.spec.name} rep ${rep + 1}: ${r.status}: ${r.message}\n`);
       continue;
     }
+    const tFit = (performance.now() - tr) / 1000;
+    const atTruth = profileAtTruth(m, exps, r.values);
+    const Ltruth = lossAtTruth(m, exps);
+    joint.push(2 * (Ltruth - r.loss));
     const line: string[] = [];
-    r.intervals.forEach((iv, i) => {
+    for (let i = 0; i < k; i++) {
       const truth = m.truth[i]!;
-      const ok = iv.lower <= truth && truth <= iv.upper;
-      if (ok) covered[i]!++;
-      if (!iv.lowerFound) lowerOpen[i]!++;
-      if (!iv.upperFound) upperOpen[i]!++;
-      widths[i]!.push(Math.log(iv.upper / iv.lower));
-      line.push(
-        `${m.spec.fitted[i]} ${(r.values[i]! / truth).toFixed(3)} [${(iv.lower / truth).toFixed(3)}${iv.lowerFound ? '' : '*'}, ${(iv.upper / truth).toFixed(3)}${iv.upperFound ? '' : '*'}]${ok ? '' : ' MISS'}`,
-      );
-    });
+      const stat = 2 * (atTruth[i]! - r.loss);
+      const lrOk = stat <= q;
+      if (lrOk) lrCovered[i]!++;
+      if (stat < -1e-6) below++;
+      let text = `${m.spec.fitted[i]} ${(r.values[i]! / truth).toFixed(3)} 2ΔL(truth) ${stat.toFixed(2)}`;
+      const iv = r.intervals?.[i];
+      if (iv) {
+        const ok = iv.lower <= truth && truth <= iv.upper;
+        if (ok) covered[i]!++;
+        if (ok !== lrOk) disagree++;
+        if (!iv.lowerFound) lowerOpen[i]!++;
+        if (!iv.upperFound) upperOpen[i]!++;
+        widths[i]!.push(Math.log(iv.upper / iv.lower));
+        text += ` [${(iv.lower / truth).toFixed(3)}${iv.lowerFound ? '' : '*'}, ${(iv.upper / truth).toFixed(3)}${iv.upperFound ? '' : '*'}]${ok ? '' : ' MISS'}${ok !== lrOk ? ' DISAGREE' : ''}`;
+      } else if (!lrOk) text += ' MISS';
+      line.push(text);
+    }
     process.stderr.write(
-      `[b] ${m.spec.name} rep ${rep + 1}/${reps} ${((performance.now() - tr) / 1000).toFixed(1)} s, ${r.evaluations} evaluations, 2·loss ${(2 * r.loss).toFixed(1)} (N ${r.observations}), starts ${r.starts.map((s) => s.loss.toFixed(2)).join('/')}: ${line.join('; ')}\n`,
+      `[${tag}] ${m.spec.name} rep ${rep + 1} ${tFit.toFixed(1)} s + ${((performance.now() - tr) / 1000 - tFit).toFixed(1)} s, ${r.evaluations} evaluations, 2·L̂ ${(2 * r.loss).toFixed(1)} (N ${r.observations}), ` +
+        `2ΔL(all at truth) ${joint[joint.length - 1]!.toFixed(2)}, starts ${r.starts.map((s) => s.loss.toFixed(2)).join('/')}: ${line.join('; ')}\n`,
     );
   }
   const done = reps - failed;
@@ -476,14 +542,16 @@ function partB(m: Loaded, reps: number, seed: number): RowB {
     const s = [...xs].sort((a, b) => a - b);
     return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : Number.NaN;
   };
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
     model: m.spec.name,
     k,
     reps,
-    covered: covered.reduce((a, b) => a + b, 0),
+    profiled,
+    covered: sum(covered),
     pairs: done * k,
-    perParameter: m.spec.fitted.map((id, i) => `${id} ${covered[i]}/${done}`).join(', '),
-    openEnds: lowerOpen.reduce((a, b) => a + b, 0) + upperOpen.reduce((a, b) => a + b, 0),
+    perParameter: m.spec.fitted.map((id, i) => `${id} ${covered[i]}`).join(', '),
+    openEnds: sum(lowerOpen) + sum(upperOpen),
     openDetail: m.spec.fitted
       .map((id, i) => (lowerOpen[i]! + upperOpen[i]! > 0 ? `${id} ${lowerOpen[i]}↓/${upperOpen[i]}↑` : ''))
       .filter(Boolean)
@@ -492,6 +560,12 @@ function partB(m: Loaded, reps: number, seed: number): RowB {
     seconds,
     // Median interval width as the factor upper/lower.
     medianWidth: m.spec.fitted.map((id, i) => `${id} ×${Math.exp(med(widths[i]!)).toFixed(2)}`).join(', '),
+    lrCovered: sum(lrCovered),
+    lrPerParameter: m.spec.fitted.map((id, i) => `${id} ${lrCovered[i]}`).join(', '),
+    disagree,
+    below,
+    jointMean: sum(joint) / joint.length,
+    jointCovered: joint.filter((j) => j <= CHI2_95[k - 1]!).length / joint.length,
   };
 }
 
@@ -558,17 +632,31 @@ function main(): void {
       );
     out.push('');
   }
-  if (mode === 'b' || mode === 'all') {
-    const rows = models.map((m) => partB(m, reps, seed));
+  for (const [key, profiled] of [
+    ['b', true],
+    ['lr', false],
+  ] as const) {
+    if (mode !== key && !(mode === 'all' && key === 'b')) continue;
+    const first = Number(opt('first', '0'));
+    const rows = models.map((m) => partB(m, reps, seed, profiled, first));
     out.push(
-      `**B. Noisy data**, ${reps} repetitions per model, σ = 5 % of each species’ max (given to the fit), starts 2, 95 % profile likelihood`,
+      profiled
+        ? `**B. Noisy data, library intervals**: repetitions ${first + 1}–${first + reps} per model, σ = 5 % of each species’ max (given to the fit), starts 2, \`profile: true\` (95 %)`
+        : `**B′. Noisy data, likelihood-ratio test at the truth** (the event “the exact 95 % profile interval contains the truth”, without computing the interval): repetitions ${first + 1}–${first + reps} per model, same data and fits as B`,
       '',
-      '| model | k | coverage | per parameter | open ends (bound reached) | failed fits | total time (s) | median interval width (upper/lower) |',
-      '|---|---|---|---|---|---|---|---|',
+      profiled
+        ? '| model | k | reps | coverage (library intervals) | per parameter | open ends (bound reached) | coverage (test at truth) | disagreements | failed fits | total time (s) | median width (upper/lower) |'
+        : '| model | k | reps | coverage (test at truth) | per parameter | constrained fit below L̂ | mean 2ΔL(all at truth) | joint coverage χ²_k | failed fits | total time (s) |',
+      profiled
+        ? '|---|---|---|---|---|---|---|---|---|---|---|'
+        : '|---|---|---|---|---|---|---|---|---|---|',
     );
+    const pct = (a: number, b: number) => `${a}/${b} = ${((100 * a) / b).toFixed(1)} %`;
     for (const r of rows)
       out.push(
-        `| ${r.model} | ${r.k} | ${r.covered}/${r.pairs} = ${((100 * r.covered) / r.pairs).toFixed(1)} % | ${r.perParameter} | ${r.openEnds}${r.openDetail ? ` (${r.openDetail})` : ''} | ${r.failed} | ${r.seconds.toFixed(0)} | ${r.medianWidth} |`,
+        profiled
+          ? `| ${r.model} | ${r.k} | ${r.reps} | ${pct(r.covered, r.pairs)} | ${r.perParameter} | ${r.openEnds}${r.openDetail ? ` (${r.openDetail})` : ''} | ${pct(r.lrCovered, r.pairs)} | ${r.disagree} | ${r.failed} | ${r.seconds.toFixed(0)} | ${r.medianWidth} |`
+          : `| ${r.model} | ${r.k} | ${r.reps} | ${pct(r.lrCovered, r.pairs)} | ${r.lrPerParameter} | ${r.below} | ${r.jointMean.toFixed(2)} | ${(100 * r.jointCovered).toFixed(0)} % | ${r.failed} | ${r.seconds.toFixed(0)} |`,
       );
     out.push('');
   }

@@ -29,7 +29,7 @@ const L3 = `<?xml version="1.0" encoding="UTF-8"?>
   </model>
 </sbml>`;
 
-const valueOf = (xml: string, id: string) => {
+const paramValue = (xml: string, id: string) => {
   const ode = compileSbml(readSbml(xml));
   return ode.paramValues()[ode.params.findIndex((p) => p.id === id)]!;
 };
@@ -37,9 +37,9 @@ const valueOf = (xml: string, id: string) => {
 describe('setSbmlValues', () => {
   it('sets global and local parameters and compartment sizes, and changes nothing else', () => {
     const out = setSbmlValues(L3, { k: 0.123456789012345, 'r1.kl': 3.5, cell: 2, unset: 7 });
-    expect(valueOf(out, 'k')).toBe(0.123456789012345);
-    expect(valueOf(out, 'r1.kl')).toBe(3.5);
-    expect(valueOf(out, 'cell')).toBe(2);
+    expect(paramValue(out, 'k')).toBe(0.123456789012345);
+    expect(paramValue(out, 'r1.kl')).toBe(3.5);
+    expect(paramValue(out, 'cell')).toBe(2);
     // The comment is untouched; only the four start tags differ.
     expect(out).toContain('<parameter id="k" value="99" constant="true"/> a comment');
     const changed = out.split('\n').filter((line, i) => line !== L3.split('\n')[i]);
