@@ -16,8 +16,8 @@ export class PIController {
   readonly safety: number;
   readonly facmax: number;
   readonly facmin: number;
-  private errPrev = 1;
-  private rejectedLast = false;
+  #errPrev = 1;
+  #rejectedLast = false;
 
   /** @param errorOrder order q of the error estimate (dopri5: 4); exponents scale as 1/(q+1). */
   constructor(errorOrder: number, opts: ControllerOptions = {}) {
@@ -41,36 +41,45 @@ export class PIController {
 
   /** Next step size (same sign as `h`) after a step with scaled error `errNorm`. */
   propose(h: number, errNorm: number): number {
-    let fac: number;
-    if (errNorm <= 1) {
-      fac = errNorm === 0 ? this.facmax : this.safety * errNorm ** -this.beta1 * this.errPrev ** this.beta2;
-      fac = Math.min(this.rejectedLast ? 1 : this.facmax, Math.max(this.facmin, fac));
-      // The floor keeps a lucky near-zero error from freezing the proportional term.
-      this.errPrev = Math.max(errNorm, 1e-4);
-      this.rejectedLast = false;
-    } else {
-      // After a rejection only the current error is informative (a NaN error shrinks maximally).
-      fac =
-        errNorm === Infinity || Number.isNaN(errNorm) ? this.facmin : this.safety * errNorm ** -this.beta1;
-      fac = Math.min(1, Math.max(this.facmin, fac));
-      this.rejectedLast = true;
+    const accepted = errNorm <= 1;
+    // No growth on a rejection, nor right after one.
+    const cap = accepted && !this.#rejectedLast ? this.facmax : 1;
+    let fac = this.facmax;
+    if (Number.isNaN(errNorm)) {
+      // A NaN error shrinks maximally.
+      fac = this.facmin;
+    } else if (errNorm !== 0) {
+      // After a rejection only the current error is informative (an infinite one gives 0: facmin).
+      fac = this.safety * errNorm ** -this.beta1;
+      if (accepted) fac *= this.#errPrev ** this.beta2;
     }
-    return h * fac;
+    // The floor keeps a lucky near-zero error from freezing the proportional term.
+    if (accepted) this.#errPrev = Math.max(errNorm, 1e-4);
+    this.#rejectedLast = !accepted;
+    return h * Math.min(cap, Math.max(this.facmin, fac));
   }
 
   /** Forget the error history (after landing on a tstop or switching method). */
   reset(): void {
-    this.errPrev = 1;
-    this.rejectedLast = false;
+    this.#errPrev = 1;
+    this.#rejectedLast = false;
   }
 }
 
+/** Each coefficient's valid range, as the error message states it. */
+const VALID: ReadonlyArray<[keyof ControllerOptions, string, (v: number) => boolean]> = [
+  ['beta1', '> 0', (v) => v > 0],
+  ['beta2', '≥ 0', (v) => v >= 0],
+  ['safety', 'in (0, 1]', (v) => v > 0 && v <= 1],
+  ['facmax', '> 1', (v) => v > 1],
+  ['facmin', 'in (0, 1)', (v) => v > 0 && v < 1],
+];
+
 function checkControllerOptions(c: PIController): void {
-  const bad = (name: string, v: number) =>
-    new RangeError(`PIController: ${name} must be a finite number in its valid range, got ${v}`);
-  if (!(Number.isFinite(c.beta1) && c.beta1 > 0)) throw bad('beta1 (> 0)', c.beta1);
-  if (!(Number.isFinite(c.beta2) && c.beta2 >= 0)) throw bad('beta2 (≥ 0)', c.beta2);
-  if (!(Number.isFinite(c.safety) && c.safety > 0 && c.safety <= 1)) throw bad('safety (0, 1]', c.safety);
-  if (!(Number.isFinite(c.facmax) && c.facmax > 1)) throw bad('facmax (> 1)', c.facmax);
-  if (!(Number.isFinite(c.facmin) && c.facmin > 0 && c.facmin < 1)) throw bad('facmin (0, 1)', c.facmin);
+  for (const [name, range, ok] of VALID) {
+    const v = c[name];
+    if (!(Number.isFinite(v) && ok(v))) {
+      throw new RangeError(`PIController: ${name} must be a finite number ${range}, got ${v}`);
+    }
+  }
 }

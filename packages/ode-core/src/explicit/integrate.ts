@@ -29,21 +29,23 @@ export class ExplicitIntegrator implements Integrator {
   h = 0;
   /** Called on each accepted step before the buffers rotate, with the step's start and end states. */
   onAccept: ((t: number, h: number, y: Float64Array, yNew: Float64Array) => void) | undefined;
-  private yNew: Float64Array;
+  #yNew: Float64Array;
   // Non-FSAL methods compute f(tNew, yNew) here; it then becomes the next k[0].
-  private fSpare: Float64Array;
-  private readonly interp: RungeKuttaInterpolant;
-  private readonly controller: PIController | undefined;
-  private readonly taped: number;
-  private stop: number;
-  private nonFinite = 0;
+  #fSpare: Float64Array;
+  readonly #interp: RungeKuttaInterpolant;
+  readonly #controller: PIController | undefined;
+  readonly #taped: number;
+  #stop: number;
+  #nonFinite = 0;
   // A step that underflows while stepping back from non-finite trial values failed because of f.
-  private lastRejectNonFinite = false;
+  #lastRejectNonFinite = false;
+  readonly #prep: PreparedSolve;
 
   constructor(
-    private readonly prep: PreparedSolve,
+    prep: PreparedSolve,
     readonly tableau: ExplicitTableau,
   ) {
+    this.#prep = prep;
     const adaptive = tableau.btilde !== undefined;
     if (!adaptive && prep.h0 === undefined) {
       throw new RangeError(`solve: method '${tableau.name}' is fixed-step and needs options.h0`);
@@ -51,14 +53,14 @@ export class ExplicitIntegrator implements Integrator {
     const { n } = prep;
     this.name = tableau.name;
     this.stepper = new RungeKuttaStepper(tableau, n, prep.f);
-    this.interp = new RungeKuttaInterpolant(this.stepper);
-    this.controller = adaptive ? new PIController(tableau.errorOrder, prep.controller) : undefined;
-    this.taped = prep.tape === undefined ? 0 : neededStages(tableau) - 1;
+    this.#interp = new RungeKuttaInterpolant(this.stepper);
+    this.#controller = adaptive ? new PIController(tableau.errorOrder, prep.controller) : undefined;
+    this.#taped = prep.tape === undefined ? 0 : neededStages(tableau) - 1;
     this.t = prep.t0;
     this.y = prep.y0.slice();
-    this.yNew = new Float64Array(n);
-    this.fSpare = new Float64Array(n);
-    this.stop = prep.recorder.nextStop(this.t);
+    this.#yNew = new Float64Array(n);
+    this.#fSpare = new Float64Array(n);
+    this.#stop = prep.recorder.nextStop(this.t);
   }
 
   /** f(t, y), kept current in the first stage. */
@@ -67,11 +69,15 @@ export class ExplicitIntegrator implements Integrator {
   }
 
   start(): boolean {
-    const { prep, stepper } = this;
+    const prep = this.#prep;
+    const { stepper } = this;
     const k0 = stepper.k[0]!;
     prep.f(this.t, this.y, k0);
     if (!isFiniteVector(k0)) return false;
-    this.h = firstStep(prep, this.t, this.y, k0, this.tableau.errorOrder, { y1: this.yNew, f1: this.fSpare });
+    this.h = firstStep(prep, this.t, this.y, k0, this.tableau.errorOrder, {
+      y1: this.#yNew,
+      f1: this.#fSpare,
+    });
     return true;
   }
 
@@ -79,27 +85,29 @@ export class ExplicitIntegrator implements Integrator {
     this.t = t;
     this.y.set(y);
     this.stepper.k[0]!.set(fy);
-    this.h = Math.min(h, this.prep.hmax);
-    this.stop = this.prep.recorder.nextStop(t);
-    this.controller?.reset();
+    this.h = Math.min(h, this.#prep.hmax);
+    this.#stop = this.#prep.recorder.nextStop(t);
+    this.#controller?.reset();
   }
 
   step(): StepOutcome {
-    const { prep, stepper, controller, tableau } = this;
+    const prep = this.#prep;
+    const controller = this.#controller;
+    const { stepper, tableau } = this;
     const { f, recorder, direction: d, rtol, atol, hmax, maxSteps, stats, t1 } = prep;
     const s = tableau.stages;
     const t = this.t;
     const y = this.y;
-    const yNew = this.yNew;
+    const yNew = this.#yNew;
     if (stats.nsteps >= maxSteps) return { failed: `maxSteps (${maxSteps}) reached at t=${t}` };
     // Land exactly on the next stop, also when round-off would leave a sliver of a step before it.
-    const landing = reachesStop(t, d * this.h, this.stop, d);
-    const tNew = landing ? this.stop : t + d * this.h;
+    const landing = reachesStop(t, d * this.h, this.#stop, d);
+    const tNew = landing ? this.#stop : t + d * this.h;
     const hStep = tNew - t;
     // A step that lands on the stop is taken however short: a sliver of span before an event's
     // time or t1 is one step, not an underflow.
     if (tNew === t || (!landing && !(Math.abs(hStep) > 16 * Number.EPSILON * Math.abs(t)))) {
-      return { failed: `${this.lastRejectNonFinite ? 'NaN or Inf in f' : 'step size underflow'} at t=${t}` };
+      return { failed: `${this.#lastRejectNonFinite ? 'NaN or Inf in f' : 'step size underflow'} at t=${t}` };
     }
     stats.nsteps++;
     stepper.step(t, y, tNew, yNew);
@@ -110,15 +118,15 @@ export class ExplicitIntegrator implements Integrator {
       this.h = Math.min(controller.propose(Math.abs(hStep), errNorm), hmax);
       if (!ok) {
         stats.nreject++;
-        this.lastRejectNonFinite = !finite;
-        if (!finite && ++this.nonFinite > MAX_NONFINITE_RETRIES)
+        this.#lastRejectNonFinite = !finite;
+        if (!finite && ++this.#nonFinite > MAX_NONFINITE_RETRIES)
           return { failed: `NaN or Inf in f at t=${t}` };
         return 'rejected';
       }
     } else if (!finite) {
       return { failed: `NaN or Inf in f at t=${t}` };
     }
-    this.nonFinite = 0;
+    this.#nonFinite = 0;
     stats.naccept++;
     this.onAccept?.(t, hStep, y, yNew);
 
@@ -126,7 +134,7 @@ export class ExplicitIntegrator implements Integrator {
     if (tableau.fsal) {
       fNew = stepper.k[s - 1]!;
     } else {
-      fNew = this.fSpare;
+      fNew = this.#fSpare;
       f(tNew, yNew, fNew);
       if (!isFiniteVector(fNew)) {
         this.t = tNew;
@@ -143,19 +151,19 @@ export class ExplicitIntegrator implements Integrator {
       // The start state and the stage derivatives the stage states are built from (reverse.ts).
       tape.begin(t, hStep);
       tape.push(y);
-      for (let j = 0; j < this.taped; j++) tape.push(stepper.k[j]!);
+      for (let j = 0; j < this.#taped; j++) tape.push(stepper.k[j]!);
       tape.end(tNew);
     }
-    this.interp.set(t, hStep, y, yNew, fNew);
-    const goOn = recorder.step(t, tNew, yNew, this.interp);
+    this.#interp.set(t, hStep, y, yNew, fNew);
+    const goOn = recorder.step(t, tNew, yNew, this.#interp);
 
     // Rotate buffers: the new point becomes current and f there becomes the next k[0].
     this.y = yNew;
-    this.yNew = y;
+    this.#yNew = y;
     const k0 = stepper.k[0]!;
     stepper.k[0] = fNew;
     if (tableau.fsal) stepper.k[s - 1] = k0;
-    else this.fSpare = k0;
+    else this.#fSpare = k0;
     this.t = tNew;
 
     if (!goOn) return 'done';
@@ -164,7 +172,7 @@ export class ExplicitIntegrator implements Integrator {
       // f may jump at a tstop: the error history from before it does not carry over. k[0] already
       // holds f(t, y) at exactly this (t, y) (the FSAL stage, or fNew), so there is nothing to refresh.
       controller?.reset();
-      this.stop = recorder.nextStop(tNew);
+      this.#stop = recorder.nextStop(tNew);
     }
     return 'accepted';
   }

@@ -19,7 +19,7 @@ export const explicitMethods: Readonly<Record<string, ExplicitTableau>> = Object
 
 /** Names accepted by ode-core's `solve`. */
 export const explicitMethodNames: readonly ExplicitMethodName[] = Object.freeze(
-  Object.keys(explicitMethods).filter(isExplicitMethod),
+  Object.keys(explicitMethods) as ExplicitMethodName[],
 );
 
 /** True when `name` is one of ode-core's explicit methods (a type guard for user input). */

@@ -2,15 +2,15 @@ import type { ReverseSweep } from '../tape/tape';
 import { combine } from './runge-kutta';
 import type { ExplicitTableau } from './tableau';
 
-/** Stages whose values reach y_{n+1}; FSAL's last stage only feeds the error estimate. */
+/**
+ * The number of leading stages whose values reach y_{n+1}; FSAL's last stage only feeds the error
+ * estimate. The last of them is the last stage with a non-zero weight b_i: a stage reaches y_{n+1}
+ * through its weight or through a later stage that does, so the last one that does has a weight.
+ */
 export function neededStages(tab: ExplicitTableau): number {
-  const s = tab.stages;
-  const need = new Array<boolean>(s).fill(false);
-  for (let i = s - 1; i >= 0; i--) {
-    need[i] = tab.b[i] !== 0;
-    for (let j = i + 1; j < s; j++) if (need[j] && tab.a[j]![i] !== 0) need[i] = true;
-  }
-  return need.lastIndexOf(true) + 1;
+  let s = tab.stages;
+  while (s > 0 && tab.b[s - 1] === 0) s--;
+  return s;
 }
 
 /**

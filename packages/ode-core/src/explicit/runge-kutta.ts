@@ -1,5 +1,5 @@
-import { hermiteEvaluate } from '../interpolation/hermite';
-import { scaledErrorNorm } from '../step-size/error-norm';
+import { hermiteEvaluate, hermiteSnapshot } from '../interpolation/hermite';
+import { scaledErrorNorm, scaledSquares } from '../step-size/error-norm';
 import type { StepInterpolant } from '../stepping';
 import type { RhsFunction } from '../types';
 import type { DenseExtension, ExplicitTableau } from './tableau';
@@ -14,19 +14,21 @@ export class RungeKuttaStepper {
   readonly k: Float64Array[];
   /** Local error estimate h·Σ btilde_i k_i of the last step. */
   readonly err: Float64Array;
-  private readonly err3: Float64Array;
-  private readonly yStage: Float64Array;
+  readonly #err3: Float64Array;
+  readonly #yStage: Float64Array;
+  readonly #f: RhsFunction;
 
   constructor(
     readonly tableau: ExplicitTableau,
     readonly n: number,
-    private readonly f: RhsFunction,
+    f: RhsFunction,
   ) {
+    this.#f = f;
     const extra = tableau.dense?.extraC?.length ?? 0;
     this.k = Array.from({ length: tableau.stages + extra }, () => new Float64Array(n));
     this.err = new Float64Array(n);
-    this.err3 = new Float64Array(n);
-    this.yStage = new Float64Array(n);
+    this.#err3 = new Float64Array(n);
+    this.#yStage = new Float64Array(n);
   }
 
   /**
@@ -35,10 +37,11 @@ export class RungeKuttaStepper {
    */
   step(t: number, y: Float64Array, tNew: number, yNew: Float64Array): void {
     const { a, b, c, stages: s, fsal } = this.tableau;
-    const { k, n, f } = this;
+    const { k, n } = this;
+    const f = this.#f;
     const h = tNew - t;
     const last = fsal ? s - 1 : s;
-    const ys = this.yStage;
+    const ys = this.#yStage;
     for (let i = 1; i < last; i++) {
       combine(y, h, a[i]!, k, ys, n);
       f(t + c[i]! * h, ys, k[i]!);
@@ -56,16 +59,11 @@ export class RungeKuttaStepper {
     e.fill(0);
     addStages(h, btilde, k, e, n);
     if (btilde3 === undefined) return scaledErrorNorm(e, y, yNew, atol, rtol);
-    const e3 = this.err3;
+    const e3 = this.#err3;
     e3.fill(0);
     addStages(h, btilde3, k, e3, n);
-    let s5 = 0;
-    let s3 = 0;
-    for (let i = 0; i < n; i++) {
-      const sc = atol[i]! + rtol * Math.max(Math.abs(y[i]!), Math.abs(yNew[i]!));
-      s5 += (e[i]! / sc) ** 2;
-      s3 += (e3[i]! / sc) ** 2;
-    }
+    const s5 = scaledSquares(e, y, yNew, atol, rtol);
+    const s3 = scaledSquares(e3, y, yNew, atol, rtol);
     if (s5 === 0) return 0;
     // err5 carries h; the err3 term only damps the estimate where the 5th-order one is unreliable.
     return s5 / Math.sqrt((s5 + 0.01 * s3) * n);
@@ -76,17 +74,18 @@ export class RungeKuttaStepper {
     const dense = this.tableau.dense;
     if (dense?.extraC === undefined || dense.extraA === undefined) return;
     const s = this.tableau.stages;
-    const ys = this.yStage;
+    const ys = this.#yStage;
     for (let e = 0; e < dense.extraC.length; e++) {
       combine(y, h, dense.extraA[e]!, this.k, ys, this.n);
-      this.f(t + dense.extraC[e]! * h, ys, this.k[s + e]!);
+      this.#f(t + dense.extraC[e]! * h, ys, this.k[s + e]!);
     }
   }
 }
 
 /**
  * out = y + h Σ_j w_j k_j over the leading w.length stages, skipping zero weights: a stage state
- * (also rebuilt this way by the transposed step in reverse.ts) or the new solution.
+ * (also rebuilt this way by the transposed step in reverse.ts), the new solution or a value of the
+ * continuous extension (h = 1, the weights carrying h).
  */
 export function combine(
   y: Float64Array,
@@ -119,62 +118,62 @@ function addStages(h: number, w: Float64Array, k: Float64Array[], out: Float64Ar
  * until the next step; `snapshot` copies what it needs.
  */
 export class RungeKuttaInterpolant implements StepInterpolant {
-  private tOld = 0;
-  private h = 0;
-  private yOld!: Float64Array;
-  private yNew!: Float64Array;
-  private fNew!: Float64Array;
-  private extraDone = false;
-  private readonly weights: Float64Array;
+  #tOld = 0;
+  #h = 0;
+  #yOld!: Float64Array;
+  #yNew!: Float64Array;
+  #fNew!: Float64Array;
+  #extraDone = false;
+  readonly #weights: Float64Array;
+  readonly #stepper: RungeKuttaStepper;
 
-  constructor(private readonly stepper: RungeKuttaStepper) {
-    this.weights = new Float64Array(stepper.k.length);
+  constructor(stepper: RungeKuttaStepper) {
+    this.#stepper = stepper;
+    this.#weights = new Float64Array(stepper.k.length);
   }
 
   /** Point the interpolant at the step [tOld, tOld + h] from yOld to yNew, with fNew = f(tNew, yNew). */
   set(tOld: number, h: number, yOld: Float64Array, yNew: Float64Array, fNew: Float64Array): void {
-    this.tOld = tOld;
-    this.h = h;
-    this.yOld = yOld;
-    this.yNew = yNew;
-    this.fNew = fNew;
-    this.extraDone = false;
+    this.#tOld = tOld;
+    this.#h = h;
+    this.#yOld = yOld;
+    this.#yNew = yNew;
+    this.#fNew = fNew;
+    this.#extraDone = false;
   }
 
   evaluate(t: number, out: Float64Array): void {
-    const dense = this.stepper.tableau.dense;
-    const theta = (t - this.tOld) / this.h;
+    const dense = this.#stepper.tableau.dense;
+    const theta = (t - this.#tOld) / this.#h;
     if (dense === undefined) {
-      hermiteEvaluate(theta, this.h, this.yOld, this.stepper.k[0]!, this.yNew, this.fNew, out);
+      hermiteEvaluate(theta, this.#h, this.#yOld, this.#stepper.k[0]!, this.#yNew, this.#fNew, out);
       return;
     }
-    this.ensureExtraStages();
-    polynomialEvaluate(dense, theta, this.h, this.yOld, this.stepper.k, this.weights, out);
+    this.#ensureExtraStages();
+    polynomialEvaluate(dense, theta, this.#h, this.#yOld, this.#stepper.k, this.#weights, out);
   }
 
   snapshot(): (t: number, out: Float64Array) => void {
-    const tOld = this.tOld;
-    const h = this.h;
-    const yOld = this.yOld.slice();
-    const dense = this.stepper.tableau.dense;
+    const tOld = this.#tOld;
+    const h = this.#h;
+    const dense = this.#stepper.tableau.dense;
     if (dense === undefined) {
-      const f0 = this.stepper.k[0]!.slice();
-      const y1 = this.yNew.slice();
-      const f1 = this.fNew.slice();
-      return (t, out) => hermiteEvaluate((t - tOld) / h, h, yOld, f0, y1, f1, out);
+      return hermiteSnapshot(tOld, h, this.#yOld, this.#stepper.k[0]!, this.#yNew, this.#fNew);
     }
-    this.ensureExtraStages();
+    const yOld = this.#yOld.slice();
+    this.#ensureExtraStages();
     // Stages with an all-zero weight polynomial (e.g. dopri5's k2) need not be kept.
-    const used = dense.coeffs.map((p) => p.some((x) => x !== 0));
-    const k = this.stepper.k.map((ki, i) => (used[i] ? ki.slice() : ki.subarray(0, 0)));
+    const k = this.#stepper.k.map((ki, i) =>
+      dense.coeffs[i]?.some((x) => x !== 0) ? ki.slice() : ki.subarray(0, 0),
+    );
     const weights = new Float64Array(k.length);
     return (t, out) => polynomialEvaluate(dense, (t - tOld) / h, h, yOld, k, weights, out);
   }
 
-  private ensureExtraStages(): void {
-    if (this.extraDone) return;
-    this.stepper.extraStages(this.tOld, this.yOld, this.h);
-    this.extraDone = true;
+  #ensureExtraStages(): void {
+    if (this.#extraDone) return;
+    this.#stepper.extraStages(this.#tOld, this.#yOld, this.#h);
+    this.#extraDone = true;
   }
 }
 
@@ -194,12 +193,6 @@ function polynomialEvaluate(
     for (let j = p.length - 1; j >= 0; j--) acc = acc * theta + p[j]!;
     weights[i] = h * theta * acc;
   }
-  out.set(y0);
-  const n = out.length;
-  for (let i = 0; i < coeffs.length; i++) {
-    const w = weights[i]!;
-    if (w === 0) continue;
-    const ki = k[i]!;
-    for (let c = 0; c < n; c++) out[c]! += w * ki[c]!;
-  }
+  // out = y0 + Σ_i weights_i k_i (the weights carry h already).
+  combine(y0, 1, weights, k, out, out.length);
 }

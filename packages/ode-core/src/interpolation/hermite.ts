@@ -6,18 +6,18 @@ import type { StepInterpolant } from '../stepping';
  * of their own. Buffers are allocated once; `set` copies the step data in.
  */
 export class HermiteInterpolant implements StepInterpolant {
-  private tOld = 0;
-  private h = 0;
-  private readonly y0: Float64Array;
-  private readonly f0: Float64Array;
-  private readonly y1: Float64Array;
-  private readonly f1: Float64Array;
+  #tOld = 0;
+  #h = 0;
+  readonly #y0: Float64Array;
+  readonly #f0: Float64Array;
+  readonly #y1: Float64Array;
+  readonly #f1: Float64Array;
 
   constructor(readonly n: number) {
-    this.y0 = new Float64Array(n);
-    this.f0 = new Float64Array(n);
-    this.y1 = new Float64Array(n);
-    this.f1 = new Float64Array(n);
+    this.#y0 = new Float64Array(n);
+    this.#f0 = new Float64Array(n);
+    this.#y1 = new Float64Array(n);
+    this.#f1 = new Float64Array(n);
   }
 
   /** Load the step [tOld, tNew] with y0 = y(tOld), f0 = y'(tOld), y1 = y(tNew), f1 = y'(tNew). */
@@ -29,27 +29,34 @@ export class HermiteInterpolant implements StepInterpolant {
     y1: Float64Array,
     f1: Float64Array,
   ): void {
-    this.tOld = tOld;
-    this.h = tNew - tOld;
-    this.y0.set(y0);
-    this.f0.set(f0);
-    this.y1.set(y1);
-    this.f1.set(f1);
+    this.#tOld = tOld;
+    this.#h = tNew - tOld;
+    this.#y0.set(y0);
+    this.#f0.set(f0);
+    this.#y1.set(y1);
+    this.#f1.set(f1);
   }
 
   evaluate(t: number, out: Float64Array): void {
-    hermiteEvaluate((t - this.tOld) / this.h, this.h, this.y0, this.f0, this.y1, this.f1, out);
+    hermiteEvaluate((t - this.#tOld) / this.#h, this.#h, this.#y0, this.#f0, this.#y1, this.#f1, out);
   }
 
   snapshot(): (t: number, out: Float64Array) => void {
-    const tOld = this.tOld;
-    const h = this.h;
-    const y0 = this.y0.slice();
-    const f0 = this.f0.slice();
-    const y1 = this.y1.slice();
-    const f1 = this.f1.slice();
-    return (t, out) => hermiteEvaluate((t - tOld) / h, h, y0, f0, y1, f1, out);
+    return hermiteSnapshot(this.#tOld, this.#h, this.#y0, this.#f0, this.#y1, this.#f1);
   }
+}
+
+/**
+ * The cubic Hermite step of signed length h from tOld, (y0, f0) to (y1, f1), as a function of t on
+ * copies of the data: the snapshot of every interpolant that uses it.
+ */
+export function hermiteSnapshot(
+  tOld: number,
+  h: number,
+  ...ends: [y0: Float64Array, f0: Float64Array, y1: Float64Array, f1: Float64Array]
+): (t: number, out: Float64Array) => void {
+  const [y0, f0, y1, f1] = ends.map((v) => v.slice()) as typeof ends;
+  return (t, out) => hermiteEvaluate((t - tOld) / h, h, y0, f0, y1, f1, out);
 }
 
 /** A Hermite interpolant for states of length n (see `HermiteInterpolant`). */

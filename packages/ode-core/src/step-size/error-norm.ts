@@ -9,12 +9,24 @@ export function scaledErrorNorm(
   atol: Float64Array,
   rtol: number,
 ): number {
-  const n = err.length;
+  return Math.sqrt(scaledSquares(err, yOld, yNew, atol, rtol) / err.length);
+}
+
+/**
+ * Σ_i (v_i / (atol_i + rtol·max(|yOld_i|, |yNew_i|)))², the sum behind every scaled norm of the
+ * explicit loop: the error norm above, DOP853's combined estimate and the starting-step estimate.
+ */
+export function scaledSquares(
+  v: Float64Array,
+  yOld: Float64Array,
+  yNew: Float64Array,
+  atol: Float64Array,
+  rtol: number,
+): number {
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const scale = atol[i]! + rtol * Math.max(Math.abs(yOld[i]!), Math.abs(yNew[i]!));
-    const r = err[i]! / scale;
+  for (let i = 0; i < v.length; i++) {
+    const r = v[i]! / (atol[i]! + rtol * Math.max(Math.abs(yOld[i]!), Math.abs(yNew[i]!)));
     sum += r * r;
   }
-  return Math.sqrt(sum / n);
+  return sum;
 }

@@ -1,7 +1,8 @@
 import type { PreparedSolve } from '../problem/prepare';
 import type { RhsFunction } from '../types';
+import { scaledSquares } from './error-norm';
 
-/** Scratch space for `initialStepSize`, allocated once per solve. */
+/** Scratch space for `initialStepSize`, allocated once per solve: it overwrites both arrays. */
 export interface InitialStepWork {
   y1: Float64Array;
   f1: Float64Array;
@@ -29,27 +30,19 @@ export function initialStepSize(
   work: InitialStepWork,
 ): number {
   const n = y0.length;
-  let d0 = 0;
-  let d1 = 0;
-  for (let i = 0; i < n; i++) {
-    const sc = atol[i]! + rtol * Math.abs(y0[i]!);
-    d0 += (y0[i]! / sc) ** 2;
-    d1 += (f0[i]! / sc) ** 2;
-  }
-  d0 = Math.sqrt(d0 / n);
-  d1 = Math.sqrt(d1 / n);
+  // RMS norms scaled by atol_i + rtol·|y0_i|.
+  const norm = (v: Float64Array) => Math.sqrt(scaledSquares(v, y0, y0, atol, rtol) / n);
+  const d0 = norm(y0);
+  const d1 = norm(f0);
   let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
   h0 = Math.min(h0, hmax);
 
   const { y1, f1 } = work;
   for (let i = 0; i < n; i++) y1[i] = y0[i]! + direction * h0 * f0[i]!;
   f(t0 + direction * h0, y1, f1);
-  let d2 = 0;
-  for (let i = 0; i < n; i++) {
-    const sc = atol[i]! + rtol * Math.abs(y0[i]!);
-    d2 += ((f1[i]! - f0[i]!) / sc) ** 2;
-  }
-  d2 = Math.sqrt(d2 / n) / h0;
+  // f1 − f0 into y1, which is not needed any more.
+  for (let i = 0; i < n; i++) y1[i] = f1[i]! - f0[i]!;
+  const d2 = norm(y1) / h0;
   // A non-finite trial derivative says nothing about curvature; fall back to the cautious h0
   // and let the stepping loop report the failure if f really is non-finite there.
   if (!Number.isFinite(d2)) return h0;
