@@ -1,23 +1,39 @@
 /**
  * Fitting study (issue 19, acceptance 3): `fitParameters` on SBML models simulated with known
- * parameters (apps/reference/bench/fit-models/*.xml, the parameter values in the files are the
- * truth), some species unobserved, 2–3 experiments with different initial states each.
+ * parameters (apps/reference/bench/fit-models/*.xml; the parameter values in the files are the
+ * truth), some species unobserved, 3 experiments with different initial states each.
  *
- *   npx tsx --conditions=source apps/reference/bench/fit-study.ts [fim|a|b|all] [--models enzyme,pathway,goodwin]
- *       [--fits 10] [--reps 50] [--seed 1]
+ *   npx tsx --conditions=source apps/reference/bench/fit-study.ts MODE [--models enzyme,pathway,goodwin]
+ *       [--fits 10] [--reps 50] [--first 0] [--seed 1] [--method bdf] [--mode auto] [--rtol 1e-8]
  *
- * fim  The design's Fisher information at the truth (σ as in part B), by central differences of
- *      tight solves: the Cramér–Rao standard deviation of every log-parameter and the condition of
- *      the information (a local, practical identifiability check).
- * a    Noise-free data, `--fits` fits per model from the truth multiplied by independent
- *      log-uniform factors in [0.3, 3] (seeded), starts 1, bounds [truth/100, truth·100]; success:
- *      every fitted parameter within 1 % of the truth.
- * b    `--reps` noisy data sets per model: additive Gaussian noise with σ = 5 % of the species' max
- *      over the experiment's observation times (σ passed to the fit), a fit with starts 2 from
- *      truth × log-uniform [0.3, 3] and 95 % profile-likelihood intervals; coverage = fraction of
- *      (repetition, parameter) pairs whose interval contains the truth.
- * Data: solve (radau5, rtol 1e-12, atol 1e-14) at the observation times. Progress goes to
- * stderr, the markdown tables to stdout.
+ * MODE
+ * fim     The design's Fisher information at the truth (σ as in b), by central differences of
+ *         tight solves: the Cramér–Rao 95 % half-width of every parameter and the eigenvalues (a
+ *         local, practical identifiability check). Seconds.
+ * a       Noise-free data, `--fits` fits per model from the truth multiplied by independent
+ *         log-uniform factors in [0.3, 3] (seeded), starts 1, bounds [truth/100, truth·100];
+ *         success: every fitted parameter within 1 % of the truth. About 3 min for the three.
+ * b       Repetitions `--first` + 1 … `--first` + `--reps` of noisy data per model: additive
+ *         Gaussian noise with σ = 5 % of the species' max over the experiment's observation times
+ *         (σ passed to the fit), a fit with starts 2 from truth × log-uniform [0.3, 3], and the
+ *         library's 95 % profile-likelihood intervals (`profile: true`); coverage = fraction of
+ *         (repetition, parameter) pairs whose interval contains the truth. Also the test at the
+ *         truth (lr) on the same fit, and the pairs where the two disagree. Slow: a profile costs
+ *         ~600 objective evaluations for 3 parameters, ~5000 for 7–8 (30 s … 8 min per repetition
+ *         on a shared 2-core machine).
+ * lr      The same repetitions and fits without `profile`: for every parameter i the constrained
+ *         fit with θ_i fixed at the truth, and the event 2·(L_i(truth_i) − L̂) ≤ χ²₁(0.95), which
+ *         is exactly “the exact 95 % profile-likelihood interval contains the truth” (for a profile
+ *         that crosses the threshold once on each side). Also 2·(L(truth) − L̂) (≈ χ²_k).
+ * timing  Milliseconds per objective evaluation by solver method and gradient mode.
+ * all     fim, a and lr (default).
+ * combine LOG…  The lr table from the stderr of earlier lr runs (for repetitions split over
+ *         processes with --first/--reps: every repetition's data and fits depend on its number
+ *         only, so the halves are the same fits as one run). A repetition in two logs counts once;
+ *         "constrained fit below L̂" counts logged values < −0.005 (the log has two decimals).
+ * --method/--mode/--rtol are passed to every fit (default the library's: bdf, auto = forward
+ * sensitivities, 1e-8). Data: solve (radau5, rtol 1e-12, atol 1e-14) at the observation times.
+ * Progress (one line per fit or repetition) goes to stderr, the markdown tables to stdout.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -571,9 +587,84 @@ function partB(m: Loaded, reps: number, seed: number, profiled: boolean, first =
 
 // ---------------------------------------------------------------------------------------------
 
+/** The lr table rows from `[lr]` lines of earlier runs' stderr (see `combine` above). */
+function combineLogs(files: string[]): string[] {
+  interface Rep {
+    k: number;
+    ids: string[];
+    miss: boolean[];
+    below: number;
+    joint: number;
+    seconds: number;
+  }
+  const byModel = new Map<string, Map<number, Rep | 'failed'>>();
+  for (const file of files) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const head = /^\[lr\] (\S+) rep (\d+)(.*)$/.exec(line);
+      if (!head) continue;
+      const [, model, repText, rest] = head as unknown as [string, string, string, string];
+      const reps = byModel.get(model) ?? new Map<number, Rep | 'failed'>();
+      byModel.set(model, reps);
+      const rep = Number(repText);
+      if (rest.startsWith(':')) {
+        if (!reps.has(rep)) reps.set(rep, 'failed');
+        continue;
+      }
+      const time = /^ ([\d.]+) s \+ ([\d.]+) s/.exec(rest);
+      const joint = /2ΔL\(all at truth\) (-?[\d.]+)/.exec(rest);
+      const params = rest.slice(rest.indexOf(': ') + 2).split('; ');
+      const ids: string[] = [];
+      const miss: boolean[] = [];
+      let below = 0;
+      for (const p of params) {
+        const m = /^(\S+) [\d.]+ 2ΔL\(truth\) (-?[\d.]+)( MISS)?$/.exec(p.trim());
+        if (!m) throw new Error(`${file}: cannot read "${p}" of ${model} rep ${rep}`);
+        ids.push(m[1]!);
+        miss.push(m[3] !== undefined);
+        if (Number(m[2]) < -0.005) below++;
+      }
+      if (!time || !joint) throw new Error(`${file}: cannot read ${model} rep ${rep}`);
+      reps.set(rep, {
+        k: ids.length,
+        ids,
+        miss,
+        below,
+        joint: Number(joint[1]),
+        seconds: Number(time[1]) + Number(time[2]),
+      });
+    }
+  }
+  const rows: string[] = [];
+  for (const [model, reps] of byModel) {
+    const done = [...reps.values()].filter((r): r is Rep => r !== 'failed');
+    if (!done.length) continue;
+    const { k, ids } = done[0]!;
+    const covered = ids.map((_, i) => done.filter((r) => !r.miss[i]).length);
+    const total = covered.reduce((a, b) => a + b, 0);
+    const pairs = done.length * k;
+    const numbers = [...reps.keys()].sort((a, b) => a - b);
+    rows.push(
+      `| ${model} | ${k} | ${reps.size} (${numbers[0]}–${numbers[numbers.length - 1]}) | ${total}/${pairs} = ${((100 * total) / pairs).toFixed(1)} % | ${ids.map((id, i) => `${id} ${covered[i]}`).join(', ')} | ${done.reduce((a, r) => a + r.below, 0)} | ${(done.reduce((a, r) => a + r.joint, 0) / done.length).toFixed(2)} | ${((100 * done.filter((r) => r.joint <= CHI2_95[k - 1]!).length) / done.length).toFixed(0)} % | ${reps.size - done.length} | ${done.reduce((a, r) => a + r.seconds, 0).toFixed(0)} |`,
+    );
+  }
+  return rows;
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   const mode = argv[0] && !argv[0].startsWith('--') ? argv[0] : 'all';
+  if (mode === 'combine') {
+    process.stdout.write(
+      `${[
+        `Command: \`npx tsx --conditions=source apps/reference/bench/fit-study.ts ${argv.join(' ')}\``,
+        '',
+        '| model | k | reps | coverage (test at truth) | per parameter | constrained fit below L̂ | mean 2ΔL(all at truth) | joint coverage χ²_k | failed fits | total time (s) |',
+        '|---|---|---|---|---|---|---|---|---|---|',
+        ...combineLogs(argv.slice(1)),
+      ].join('\n')}\n`,
+    );
+    return;
+  }
   const opt = (name: string, dflt: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : dflt;
@@ -636,7 +727,7 @@ function main(): void {
     ['b', true],
     ['lr', false],
   ] as const) {
-    if (mode !== key && !(mode === 'all' && key === 'b')) continue;
+    if (mode !== key && !(mode === 'all' && key === 'lr')) continue;
     const first = Number(opt('first', '0'));
     const rows = models.map((m) => partB(m, reps, seed, profiled, first));
     out.push(

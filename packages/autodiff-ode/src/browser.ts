@@ -22,6 +22,12 @@ export { type ControlSeries, LinearControls } from './field/controls';
 export { BatchedNeuralField } from './field/batched-field';
 export { HybridModel, type HybridSpec } from './field/hybrid';
 export {
+  AdditiveHybrid,
+  type AdditiveHybridJSON,
+  type AdditiveHybridSpec,
+  type MechanisticPart,
+} from './field/additive-hybrid';
+export {
   NeuralField,
   NeuralODE,
   type NeuralODESpec,
@@ -89,6 +95,15 @@ export {
   TrainedModel,
 } from './training/trained-model';
 export { type LossWeights, TrajectoryLoss } from './training/trajectory-loss';
+export {
+  type HybridObservable,
+  type HybridTrainProgress,
+  type HybridTrajectory,
+  ObservationLoss,
+  type TrainHybridOptions,
+  type TrainHybridResult,
+  trainHybrid,
+} from './training/train-hybrid';
 
 export { CNF, type CNFOptions, type CNFTrainOptions, gaussianNLL, twoMoons } from './cnf/cnf';
 export { TraceField } from './cnf/trace-field';

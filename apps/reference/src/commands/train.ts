@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { GridTrajectory } from '../baseline/costello-martin';
+import { compileHybridSbml, fitHybrid, HYBRID_SOLVER, type HybridSbml } from '../pipeline/hybrid';
 import { methodOption, type OptionSpec, parseArgs, required } from '../io/args';
 import { checkOutputPath, writeStaged } from '../io/atomic';
-import { CliError, ExitCode } from '../io/errors';
+import { CliError, ExitCode, InputError } from '../io/errors';
 import { info, Progress } from '../io/progress';
 import { checkSelection, loadSelection, type TableSelection } from '../pipeline/data';
 import { metricsJson, runHeldOut } from '../pipeline/heldout';
@@ -10,6 +14,17 @@ import { modelJson } from '../pipeline/model-file';
 import { NETWORK_DEFAULTS, NEURAL_DEFAULTS, NEURAL_METHODS, type NeuralFitOptions } from '../pipeline/neural';
 import { readReactions } from '../pipeline/reaction-file';
 import type { Command } from './registry';
+
+/** Read and bind the SBML model of --hybrid (before the data are read: its problems come first). */
+function readHybrid(path: string, states: string[], controls: string[]): HybridSbml {
+  let xml: string;
+  try {
+    xml = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError('cannot read the SBML file (does it exist?)', path);
+  }
+  return compileHybridSbml(xml, path, { states, controls });
+}
 
 const options = {
   data: 'repeat',
@@ -26,6 +41,7 @@ const options = {
   grad: { kind: 'string', oneOf: ['backprop', 'adjoint'] },
   hidden: 'list',
   reactions: 'string',
+  hybrid: 'string',
   elasticity: 'string',
   saturation: 'string',
   kinetics: { kind: 'string', oneOf: ['mass-action', 'michaelis-menten'] },
@@ -38,7 +54,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'fit a neural ODE on some strains and predict held-out ones (with the ML baseline)',
   usage:
-    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--saturation learned|K|none] [--kinetics mass-action|michaelis-menten]] [--json] [--quiet]',
+    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--saturation learned|K|none] [--kinetics mass-action|michaelis-menten]] [--hybrid MODEL.xml] [--json] [--quiet]',
   options,
   optionHelp: {
     data: 'CSV/TSV table, one row per strain and time (wide layout); give it again to pool tables of other pathways (a state a table lacks is masked)',
@@ -57,6 +73,8 @@ export const trainCommand: Command = {
     ensemble: `members of the ensemble, trained from seeds seed, seed+1, ..: median prediction and 80% band (default ${NEURAL_DEFAULTS.ensemble})`,
     reactions:
       'reaction file: fit dx/dt = S·r with one learned rate per reaction, times its protein level (examples/limonene.reactions)',
+    hybrid:
+      'SBML model: train dx/dt = f_mech(x, u; θ) + f_NN(x, u), its parameters and a network correction together (docs/hybrid.md; examples/limonene.xml); state columns name species or assignment-rule sums, control columns name parameters',
     elasticity:
       "with --reactions: rate ∝ E^α; 'learned' (one α in (0,1) per reaction and enzyme, default) or a fixed α",
     saturation: `with --reactions: each enzyme factor (E/Ē)^α saturates at 1 + κ times its value at the mean level Ē; 'learned' (κ per reaction and enzyme, started at ${NETWORK_DEFAULTS.enzymeSaturationInit}; default), a fixed κ > 0, or 'none' (the pure power law)`,
@@ -88,8 +106,17 @@ export const trainCommand: Command = {
       if (o[name] !== undefined && !reactionsFile)
         throw new CliError(`kinetica train: --${name} applies to the S·r_θ model; give --reactions FILE`);
     const kinetics = reactionsFile ? kineticOptions(o) : undefined;
-    const inputs = [sel.data, reactionsFile ?? []].flat();
+    const hybridFile = o.hybrid as string | undefined;
+    if (hybridFile !== undefined) {
+      for (const name of ['reactions', 'ensemble', 'method', 'grad'])
+        if (o[name] !== undefined)
+          throw new CliError(
+            `kinetica train: --${name} does not apply to --hybrid (one model, solved with ${HYBRID_SOLVER.method})`,
+          );
+    }
+    const inputs = [sel.data, reactionsFile ?? [], hybridFile ?? []].flat();
     checkOutputPath('train', out, 'folder', inputs);
+    const hybrid = hybridFile !== undefined ? readHybrid(hybridFile, sel.states, sel.controls) : undefined;
     const stoichiometry = reactionsFile
       ? { ...readReactions(reactionsFile, sel.states, sel.controls), ...kinetics }
       : undefined;
@@ -109,6 +136,18 @@ export const trainCommand: Command = {
       test: sel.test,
       seed,
       neural: { ...neural, method, ...(stoichiometry ? { stoichiometry } : {}) },
+      ...(hybrid
+        ? {
+            fitModel: (train: GridTrajectory[], s: number, onProgress?: NeuralFitOptions['onProgress']) =>
+              fitHybrid(hybrid, train, {
+                source: basename(hybridFile!),
+                seed: s,
+                ...(neural.epochs !== undefined ? { epochs: neural.epochs } : {}),
+                ...(neural.hidden ? { hidden: neural.hidden } : {}),
+                ...(onProgress ? { onProgress } : {}),
+              }),
+          }
+        : {}),
       onProgress: (msg, f) => bar.update(f, msg),
     });
     bar.done();

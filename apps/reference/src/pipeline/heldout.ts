@@ -72,6 +72,15 @@ export interface HeldOutSpec {
   neural?: Omit<NeuralFitOptions, 'seed'>;
   /** The baseline panel (default DEFAULT_BASELINES). */
   baselines?: readonly BaselineSpec[];
+  /**
+   * Fit this model instead of the neural ODE of `neural` (a hybrid of `kinetica train --hybrid`):
+   * it gets the training groups on the grid, and is scored like the neural ODE.
+   */
+  fitModel?: (
+    train: GridTrajectory[],
+    seed: number,
+    onProgress?: NeuralFitOptions['onProgress'],
+  ) => NeuralOdeFit;
   onProgress?: NeuralFitOptions['onProgress'];
 }
 
@@ -163,11 +172,13 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
   const trainTraj = trainingOnGrid(spec, grid);
   const trainScale = spec.states.map((_, j) => pooledStd(trainTraj.map((tr) => tr.states[j]!)));
   const start = performance.now();
-  const fit = fitNeuralOde(trainTraj, {
-    ...resolveStructure(spec, trainTraj),
-    seed: spec.seed ?? 0,
-    onProgress: spec.onProgress,
-  });
+  const fit = spec.fitModel
+    ? spec.fitModel(trainTraj, spec.seed ?? 0, spec.onProgress)
+    : fitNeuralOde(trainTraj, {
+        ...resolveStructure(spec, trainTraj),
+        seed: spec.seed ?? 0,
+        onProgress: spec.onProgress,
+      });
   const trainSeconds = (performance.now() - start) / 1000;
   return evaluateHeldOut(spec, fit, grid, trainScale, trainSeconds);
 }

@@ -4,6 +4,7 @@ import { parseJsonFile } from '../io/json';
 import { MAX_MODEL_FILE_BYTES } from './limits';
 import { readLimitedFile } from './read-limited';
 import { checkModelFile, ModelFileProblem } from './model-schema';
+import { type HybridFitJSON, loadHybridFit } from './hybrid';
 import { loadNeuralOde, type NeuralOdeFit } from './neural';
 
 import { MODEL_FORMAT, type ModelFile } from './model-json';
@@ -47,7 +48,10 @@ export function loadModelFile(path: string): LoadedModel {
   };
   let fit: NeuralOdeFit;
   try {
-    fit = loadNeuralOde(model.neural);
+    fit =
+      (model.neural as { format?: unknown }).format === 'kinetica-hybrid-fit'
+        ? loadHybridFit(model.neural as HybridFitJSON, path)
+        : loadNeuralOde(model.neural);
   } catch (err) {
     return fail(err, 'neural: the neural fit cannot be loaded');
   }

@@ -156,10 +156,47 @@ const fitSchema = v.object(
   expect('an object'),
 );
 
+/** A hybrid of `train --hybrid` (pipeline/hybrid.ts); what the SBML model implies is checked on load. */
+const hybridSchema = v.object(
+  {
+    format: literal('kinetica-hybrid-fit'),
+    version: literal(1),
+    sbml: str,
+    source: str,
+    binding: obj({
+      observables: list(obj({ symbol: str, kind: oneOf(['amount', 'concentration', 'value'] as const) })),
+      controls: list(str),
+    }),
+    trained: list(str),
+    hybrid: obj({
+      format: literal('kinetica-additive-hybrid'),
+      version: literal(1),
+      spec: obj({
+        trainable: list(count('an integer ≥ 0', 0)),
+        corrected: list(count('an integer ≥ 0', 0)),
+        inputs: v.optional(list(count('an integer ≥ 0', 0))),
+        stateScale: list(positive),
+        controlScale: list(positive),
+        rateScale: list(positive),
+        hidden: v.pipe(
+          list(count('an integer in [1, 4096]', 1, 4096)),
+          v.maxLength(8, 'must list at most 8 layers'),
+        ),
+        activation: oneOf(ACTIVATIONS),
+      }),
+      theta: list(finite),
+      network: list(finite),
+    }),
+    loss: obj({ start: finite, mechanistic: finite, final: finite }),
+  },
+  expect('an object'),
+);
+
 const neuralSchema = v.variant(
   'format',
-  [fitSchema, memberSchema],
-  (issue) => `must be 'kinetica-neural-fit' or 'kinetica-neural-ode', got ${shown(issue.input)}`,
+  [fitSchema, memberSchema, hybridSchema],
+  (issue) =>
+    `must be 'kinetica-neural-fit', 'kinetica-neural-ode' or 'kinetica-hybrid-fit', got ${shown(issue.input)}`,
 );
 
 const modelFileSchema = obj({
@@ -293,6 +330,13 @@ export function checkModelFile(json: unknown): Checked {
   const controls = m.controls.length;
   length(m.trainScale, states, 'trainScale', 'one per state');
   const n = m.neural;
+  if (n.format === 'kinetica-hybrid-fit') {
+    length(n.binding.observables, states, 'neural.binding.observables', 'one per state');
+    length(n.binding.controls, controls, 'neural.binding.controls', 'one per control');
+    length(n.hybrid.spec.controlScale, controls, 'neural.hybrid.spec.controlScale', 'one per control');
+    length(n.trained, n.hybrid.spec.trainable.length, 'neural.trained', 'one per trainable parameter');
+    return m;
+  }
   if (n.format === 'kinetica-neural-ode') {
     checkMember(n, 'neural', states, controls, 1, m.grid.points);
     return m;

@@ -97,7 +97,18 @@ export type ControlInputKind = 'none' | 'log';
 /** A fitted (or loaded) neural ODE as the held-out pipeline uses it. */
 export interface NeuralOdeFit {
   /** What was trained: 'mlp', 'reactions' (a reaction file) or 'network:NAME' (a built-in network), and how many members. */
-  model?: { structure: string; members: number; selection?: StructureSelection };
+  model?: {
+    structure: string;
+    members: number;
+    selection?: StructureSelection;
+    /** A hybrid's parts: trained mechanistic parameters, network weights, training loss by stage. */
+    hybrid?: {
+      sbml: string;
+      mechanisticParameters: number;
+      networkWeights: number;
+      loss: { start: number; mechanistic: number; final: number };
+    };
+  };
   /** states[j][k] on `grid`, from x0 with controls[c][k] given on the same grid (the members' median). */
   predict(x0: ArrayLike<number>, controls: Float64Array[], grid: Float64Array): Float64Array[];
   /** The median and the 80% band, each states[j][k] on `grid` (every fit the app trains has one). */

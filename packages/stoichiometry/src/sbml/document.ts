@@ -10,6 +10,8 @@ export interface SbmlCompartment {
 
 export interface SbmlSpecies {
   id: string;
+  /** The SBML `name` attribute, when present (free text: how data columns may call the species). */
+  name?: string;
   compartment: string;
   initialAmount?: number;
   initialConcentration?: number;
@@ -21,6 +23,8 @@ export interface SbmlSpecies {
 
 export interface SbmlParameter {
   id: string;
+  /** The SBML `name` attribute, when present. */
+  name?: string;
   value?: number;
   constant: boolean;
 }
@@ -148,6 +152,7 @@ export function readSbml(text: string): SbmlModel {
     if (a !== undefined) out.initialAmount = a;
     if (c !== undefined) out.initialConcentration = c;
     if (s.attributes.conversionFactor) out.conversionFactor = s.attributes.conversionFactor;
+    if (s.attributes.name !== undefined) out.name = s.attributes.name;
     return out;
   });
   const parameters = listOf(model, 'listOfParameters', 'parameter').map((p) => {
@@ -155,6 +160,7 @@ export function readSbml(text: string): SbmlModel {
     const value = num(p.attributes.value, `parameter ${id} value`);
     const out: SbmlParameter = { id, constant: bool(p.attributes.constant, true) };
     if (value !== undefined) out.value = value;
+    if (p.attributes.name !== undefined) out.name = p.attributes.name;
     return out;
   });
   // L3V2 makes <math> optional: an initial assignment, rule or kinetic law without it has no effect.
