@@ -13,6 +13,12 @@ export interface StepInterpolant {
   /** Write y(t) into `out` for t inside the last accepted step [tOld, tNew]. */
   evaluate(t: number, out: Float64Array): void;
   /**
+   * Optional: y(ts[k]) for k in [from, to) (all inside the last accepted step), row-major into
+   * `out` from `off` (n values per row). The recorder writes `saveAt` rows through it straight into
+   * the solution's block, one call per step; without it, it calls `evaluate` per row.
+   */
+  evaluateRows?(ts: Float64Array, from: number, to: number, out: Float64Array, off: number): void;
+  /**
    * Return an independent copy of the current step's interpolation data as a function valid
    * for t in [tOld, tNew]. Called only when dense output is requested (allocates).
    */

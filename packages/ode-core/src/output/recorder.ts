@@ -102,21 +102,37 @@ export class OutputRecorder implements StepRecorder {
         this.#stoppedAtEvent = true;
       }
     }
-    const d = this.direction;
     const saveAt = this.#cfg.saveAt;
     if (saveAt === undefined) {
       this.#push(tStop, yStop);
     } else {
-      while (this.#saveIdx < saveAt.length && d * (saveAt[this.#saveIdx]! - tStop) <= 0) {
-        const ts = saveAt[this.#saveIdx]!;
+      // The saveAt rows up to tStop. Those before it come from the step's interpolant, in one
+      // `evaluateRows` call straight into the block where it has one (the block has a row for
+      // every output time, so it never grows); those at tStop itself (last: saveAt is monotone)
+      // are yStop.
+      const d = this.direction;
+      let k = this.#saveIdx;
+      let end = k;
+      while (end < saveAt.length && d * (saveAt[end]! - tStop) <= 0) end++;
+      let mid = end;
+      while (mid > k && saveAt[mid - 1] === tStop) mid--;
+      if (interpolant.evaluateRows && mid > k) {
+        const c = this.#count;
+        for (let j = k; j < mid; j++) this.#tOut[c + j - k] = saveAt[j]!;
+        interpolant.evaluateRows(saveAt, k, mid, this.#yOut, c * this.#cfg.n);
+        this.#count = c + mid - k;
+        k = mid;
+      }
+      for (; k < end; k++) {
+        const ts = saveAt[k]!;
         if (ts === tStop) {
           this.#push(ts, yStop);
         } else {
           interpolant.evaluate(ts, this.#yTmp);
           this.#push(ts, this.#yTmp);
         }
-        this.#saveIdx++;
       }
+      this.#saveIdx = end;
     }
     if (this.#cfg.dense) {
       this.#segEnds.push(tStop);

@@ -558,13 +558,18 @@ class BdfInterpolant implements StepInterpolant {
   }
 
   evaluate(t: number, out: Float64Array): void {
-    evaluateBdf(this.D, this.n, this.tN, this.h, this.order, t, out);
+    evaluateBdf(this.D, this.n, this.tN, this.h, this.order, t, out, 0);
+  }
+
+  evaluateRows(ts: Float64Array, from: number, to: number, out: Float64Array, off: number): void {
+    const { D, n, tN, h, order } = this;
+    for (let k = from, o = off; k < to; k++, o += n) evaluateBdf(D, n, tN, h, order, ts[k]!, out, o);
   }
 
   snapshot(): (t: number, out: Float64Array) => void {
     const D = this.D.slice(0, (this.order + 1) * this.n);
     const { n, tN, h, order } = this;
-    return (t, out) => evaluateBdf(D, n, tN, h, order, t, out);
+    return (t, out) => evaluateBdf(D, n, tN, h, order, t, out, 0);
   }
 }
 
@@ -576,12 +581,13 @@ function evaluateBdf(
   order: number,
   t: number,
   out: Float64Array,
+  off: number,
 ): void {
-  for (let i = 0; i < n; i++) out[i] = D[i]!;
+  for (let i = 0; i < n; i++) out[off + i] = D[i]!;
   let p = 1;
   for (let j = 0; j < order; j++) {
     p *= (t - (tN - h * j)) / (h * (j + 1));
     const o = (j + 1) * n;
-    for (let i = 0; i < n; i++) out[i]! += D[o + i]! * p;
+    for (let i = 0; i < n; i++) out[off + i]! += D[o + i]! * p;
   }
 }

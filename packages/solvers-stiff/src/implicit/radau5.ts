@@ -126,12 +126,15 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   let xLast = x;
   let hLast = 1;
   const interpolant: StepInterpolant = {
-    evaluate: (t, out) => evalCont(cont, n, (t - xLast) / hLast, out),
+    evaluate: (t, out) => evalCont(cont, n, (t - xLast) / hLast, out, 0),
+    evaluateRows: (ts, from, to, out, off) => {
+      for (let k = from, o = off; k < to; k++, o += n) evalCont(cont, n, (ts[k]! - xLast) / hLast, out, o);
+    },
     snapshot: () => {
       const c = cont.slice();
       const xs = xLast;
       const hs = hLast;
-      return (t, out) => evalCont(c, n, (t - xs) / hs, out);
+      return (t, out) => evalCont(c, n, (t - xs) / hs, out, 0);
     },
   };
   const fail = (message: string) => guard.finish('failed', message, method);
@@ -522,8 +525,9 @@ function rms(v: Float64Array, scal: Float64Array, n: number): number {
 }
 
 /** Hairer's CONTR5: the collocation polynomial at s = (t − x_new)/h_old ∈ [−1, 0]. */
-function evalCont(cont: Float64Array, n: number, s: number, out: Float64Array): void {
+function evalCont(cont: Float64Array, n: number, s: number, out: Float64Array, off: number): void {
   for (let i = 0; i < n; i++) {
-    out[i] = cont[i]! + s * (cont[n + i]! + (s - C2M1) * (cont[2 * n + i]! + (s - C1M1) * cont[3 * n + i]!));
+    out[off + i] =
+      cont[i]! + s * (cont[n + i]! + (s - C2M1) * (cont[2 * n + i]! + (s - C1M1) * cont[3 * n + i]!));
   }
 }

@@ -10,10 +10,10 @@ export function rodas5Stepper(n: number, f: RhsFunction): RosenbrockStepper {
   const k = Array.from({ length: STAGES }, () => new Float64Array(n));
   const u = new Float64Array(n);
   // Dense output data: y0, y1 and the three H-combinations of the accepted step.
-  const interpolant = new StepPolynomial(5, n, (data, th, out) => {
+  const interpolant = new StepPolynomial(5, n, (data, th, out, off) => {
     const th1 = 1 - th;
     for (let i = 0; i < n; i++) {
-      out[i] =
+      out[off + i] =
         th1 * data[i]! +
         th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
     }

@@ -49,8 +49,9 @@ export class StepPolynomial implements StepInterpolant {
 
   constructor(
     rows: number,
-    n: number,
-    private readonly at: (data: Float64Array, theta: number, out: Float64Array) => void,
+    private readonly n: number,
+    /** y(t0 + θ·h) from the data into out[off …]. */
+    private readonly at: (data: Float64Array, theta: number, out: Float64Array, off: number) => void,
   ) {
     this.data = new Float64Array(rows * n);
   }
@@ -62,12 +63,18 @@ export class StepPolynomial implements StepInterpolant {
   }
 
   evaluate(t: number, out: Float64Array): void {
-    this.at(this.data, (t - this.t0) / this.h, out);
+    this.at(this.data, (t - this.t0) / this.h, out, 0);
+  }
+
+  evaluateRows(ts: Float64Array, from: number, to: number, out: Float64Array, off: number): void {
+    const { data, t0, h, at } = this;
+    const n = this.n;
+    for (let k = from, o = off; k < to; k++, o += n) at(data, (ts[k]! - t0) / h, out, o);
   }
 
   snapshot(): (t: number, out: Float64Array) => void {
     const data = this.data.slice();
     const { t0, h, at } = this;
-    return (t, out) => at(data, (t - t0) / h, out);
+    return (t, out) => at(data, (t - t0) / h, out, 0);
   }
 }
