@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { type FitExperiment, type FitParameter, fitParameters } from '@kinetica/adjoint';
 import { type Dataset, readWideCsvFile } from '@kinetica/omics-io';
-import { compileSbml, readSbml, type SbmlModel, type SbmlOde, setSbmlValues } from '@kinetica/stoichiometry';
+import { type SbmlModel, type SbmlOde, setSbmlValues } from '@kinetica/stoichiometry';
 import { inputFiles, methodOption, type OptionSpec, parseArgs, required, SOLVE_METHODS } from '../io/args';
 import { checkOutputPath, writeStaged } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
 import { info } from '../io/progress';
 import { textLines } from '../pipeline/table';
+import { compileSbmlForGradients } from '../pipeline/sbml-gradient-model';
 import type { Command } from './registry';
 
 const options = {
@@ -142,29 +143,23 @@ export const fitCommand: Command = {
     } catch {
       throw new InputError('cannot read the SBML file (does it exist?)', sbmlPath);
     }
-    let model: SbmlModel;
-    let ode: SbmlOde;
-    let problem: ReturnType<ReturnType<SbmlOde['derivatives']>['problem']>;
-    try {
-      model = readSbml(xml);
-      ode = compileSbml(model);
-      if (ode.events.length > 0)
-        throw new Error(`the model has ${ode.events.length} event(s); fit handles models without events`);
-      problem = ode.derivatives().problem({ t0: 0 });
-      // The solves start from the initial state computed once: an initial assignment that reads a
-      // fitted parameter would not follow it.
-      for (const a of model.initialAssignments) {
-        const text = JSON.stringify(a.math);
-        const read = ids.find((id) => text.includes(JSON.stringify({ type: 'symbol', name: id })));
-        if (read !== undefined)
-          throw new Error(
-            `the initial assignment of '${a.symbol}' reads '${read}'; fit does not re-evaluate initial assignments, so '${read}' cannot be fitted`,
-          );
-      }
-    } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new InputError((err as Error).message, sbmlPath);
-    }
+    const { model, ode, problem } = compileSbmlForGradients(
+      xml,
+      sbmlPath,
+      'fit handles models without events',
+      (m) => {
+        // The solves start from the initial state computed once: an initial assignment that reads
+        // a fitted parameter would not follow it.
+        for (const a of m.initialAssignments) {
+          const text = JSON.stringify(a.math);
+          const read = ids.find((id) => text.includes(JSON.stringify({ type: 'symbol', name: id })));
+          if (read !== undefined)
+            throw new Error(
+              `the initial assignment of '${a.symbol}' reads '${read}'; fit does not re-evaluate initial assignments, so '${read}' cannot be fitted`,
+            );
+        }
+      },
+    );
     const fitted: FitParameter[] = ids.map((id) => {
       const index = ode.params.findIndex((p) => p.id === id);
       const param = ode.params[index];

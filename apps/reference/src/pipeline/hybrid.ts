@@ -8,10 +8,11 @@ import {
 } from '@kinetica/autodiff-ode';
 import type { ParametricField } from '@kinetica/diagnostics';
 import { solve } from '@kinetica/solvers-stiff';
-import { compileSbml, readSbml, type SbmlModel, type SbmlOde } from '@kinetica/stoichiometry/sbml';
+import type { SbmlOde } from '@kinetica/stoichiometry/sbml';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { CliError, ExitCode, InputError } from '../io/errors';
 import type { EpochProgress, NeuralOdeFit } from './neural';
+import { compileSbmlForGradients } from './sbml-gradient-model';
 
 /**
  * Hybrid models (`kinetica train --hybrid MODEL.xml`): an SBML model's mechanism plus a learned
@@ -75,20 +76,11 @@ export function compileHybridSbml(
   source: string,
   columns: { states: readonly string[]; controls: readonly string[] } | HybridBinding,
 ): HybridSbml {
-  let model: SbmlModel;
-  let ode: SbmlOde;
-  let problem: ReturnType<ReturnType<SbmlOde['derivatives']>['problem']>;
-  try {
-    model = readSbml(xml);
-    ode = compileSbml(model);
-    if (ode.events.length > 0)
-      throw new Error(
-        `the model has ${ode.events.length} event(s); a hybrid is trained on models without events`,
-      );
-    problem = ode.derivatives().problem({ t0: 0 });
-  } catch (err) {
-    throw new InputError((err as Error).message, source);
-  }
+  const { model, ode, problem } = compileSbmlForGradients(
+    xml,
+    source,
+    'a hybrid is trained on models without events',
+  );
   const binding: HybridBinding =
     'observables' in columns
       ? columns
