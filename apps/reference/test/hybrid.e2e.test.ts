@@ -138,7 +138,9 @@ describe('kinetica train --hybrid', () => {
     const a = predicted(join(out, 'predictions.csv'));
     const b = predicted(join(again, 'predictions.csv'));
     expect(b).toHaveLength(a.length);
-    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 10);
+    // The same solves to the bit (model.json keeps ln θ as trained: exp then ln may move an ulp,
+    // and an adaptive solver turns that into differences at the level of its tolerance).
+    expect(b).toEqual(a);
   });
 
   describe('bad input: one line, exit code, nothing written', () => {

@@ -185,6 +185,7 @@ const hybridSchema = v.object(
         activation: oneOf(ACTIVATIONS),
       }),
       theta: list(finite),
+      logTheta: v.optional(list(finite)),
       network: list(finite),
     }),
     loss: obj({ start: finite, mechanistic: finite, final: finite }),
@@ -335,6 +336,13 @@ export function checkModelFile(json: unknown): Checked {
     length(n.binding.controls, controls, 'neural.binding.controls', 'one per control');
     length(n.hybrid.spec.controlScale, controls, 'neural.hybrid.spec.controlScale', 'one per control');
     length(n.trained, n.hybrid.spec.trainable.length, 'neural.trained', 'one per trainable parameter');
+    if (n.hybrid.logTheta)
+      length(
+        n.hybrid.logTheta,
+        n.hybrid.spec.trainable.length,
+        'neural.hybrid.logTheta',
+        'one per trainable parameter',
+      );
     return m;
   }
   if (n.format === 'kinetica-neural-ode') {

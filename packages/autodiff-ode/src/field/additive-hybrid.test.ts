@@ -125,6 +125,9 @@ describe('AdditiveHybrid', () => {
     const model = hybrid();
     const p = model.initParams(createRng(5));
     for (let i = 0; i < p.length; i++) p[i] += 0.01 * i;
+    // ln θ values for which Math.log(Math.exp(x)) !== x (about 1 in 20 doubles).
+    p.set([-0.999, -0.997, -0.994]);
+    for (let q = 0; q < 3; q++) expect(Math.log(Math.exp(p[q]!))).not.toBe(p[q]);
     const json = JSON.parse(JSON.stringify(model.toJSON(p)));
     const back = AdditiveHybrid.fromJSON(json, mechanistic);
     const y = Float64Array.of(0.5, 0.5, 0.5);
@@ -132,10 +135,18 @@ describe('AdditiveHybrid', () => {
     const b = new Float64Array(3);
     model.field(controls).f(4, y, p, a);
     back.model.field(controls).f(4, y, back.params, b);
+    // The parameter vector comes back to the bit (ln θ is saved as trained), so the field does too.
+    expect(Array.from(back.params)).toEqual(Array.from(p));
+    expect(Array.from(b)).toEqual(Array.from(a));
+    // An older file without logTheta restores from ln(theta): the same field to round-off.
+    const { logTheta: _, ...old } = json;
+    const fromTheta = AdditiveHybrid.fromJSON(old, mechanistic);
+    fromTheta.model.field(controls).f(4, y, fromTheta.params, b);
     for (let j = 0; j < 3; j++) expect(b[j]).toBeCloseTo(a[j]!, 13);
     expect(() => AdditiveHybrid.fromJSON({ ...json, network: [1, 2] }, mechanistic)).toThrow(
       /network weights/,
     );
+    expect(() => AdditiveHybrid.fromJSON({ ...json, logTheta: [0] }, mechanistic)).toThrow(/logTheta/);
   });
 
   it('refuses bad specs with the entry named', () => {

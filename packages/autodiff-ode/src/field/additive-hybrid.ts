@@ -65,6 +65,13 @@ export interface AdditiveHybridJSON {
   };
   /** θ of the mechanistic part, every entry (trained ones included). */
   theta: number[];
+  /**
+   * ln θ of the trained entries as trained (the parameter vector's first part). exp then ln does
+   * not always return the same double, so without it a restored model's solves may differ from the
+   * trained one's at the level of the solver's tolerance; with it they are the same to the bit.
+   * Optional: files without it restore from ln(theta).
+   */
+  logTheta?: number[];
   /** The network's weights. */
   network: number[];
 }
@@ -266,6 +273,7 @@ export class AdditiveHybrid {
         activation: this.activation,
       },
       theta: Array.from(this.theta(p)),
+      logTheta: Array.from(p).slice(0, this.trainable.length),
       network: Array.from(p).slice(this.trainable.length),
     };
   }
@@ -295,8 +303,13 @@ export class AdditiveHybrid {
       throw new RangeError(
         `AdditiveHybrid.fromJSON: ${json.network.length} network weights, the spec needs ${model.mlp.nParams}`,
       );
+    const logTheta = json.logTheta;
+    if (logTheta !== undefined && logTheta.length !== model.trainable.length)
+      throw new RangeError(
+        `AdditiveHybrid.fromJSON: logTheta has ${logTheta.length} entries, ${model.trainable.length} are trainable`,
+      );
     const params = new Float64Array(model.nParams);
-    model.trainable.forEach((i, q) => void (params[q] = Math.log(json.theta[i]!)));
+    model.trainable.forEach((i, q) => void (params[q] = logTheta?.[q] ?? Math.log(json.theta[i]!)));
     params.set(json.network, model.trainable.length);
     return { model, params };
   }
