@@ -169,6 +169,16 @@ describe('kinetica train --hybrid', () => {
         },
         /not\.xml: /,
       ],
+      [
+        '--hidden 100000000 (a network that cannot be allocated)',
+        () => ['--hybrid', sbml, ...columns, '--hidden', '100000000', '--quiet'],
+        /--hidden 100000000: .*more than the limit/,
+      ],
+      [
+        '--epochs 1000000000, over the limit',
+        () => ['--hybrid', sbml, ...columns, '--epochs', '1000000000', '--quiet'],
+        /--epochs: 1000000000 is more than the limit/,
+      ],
     ];
     for (const [name, args, message] of cases) {
       it(name, () => {

@@ -100,6 +100,7 @@ export {
   type HybridTrainProgress,
   type HybridTrajectory,
   ObservationLoss,
+  observableValue,
   type TrainHybridOptions,
   type TrainHybridResult,
   trainHybrid,

@@ -5,6 +5,7 @@ import { type SbmlModel, type SbmlOde, setSbmlValues } from '@kinetica/stoichiom
 import { inputFiles, methodOption, type OptionSpec, parseArgs, required, SOLVE_METHODS } from '../io/args';
 import { checkOutputPath, writeStaged } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
+import { readInputText } from '../pipeline/read-limited';
 import { info } from '../io/progress';
 import { textLines } from '../pipeline/table';
 import { compileSbmlForGradients } from '../pipeline/sbml-gradient-model';
@@ -137,12 +138,7 @@ export const fitCommand: Command = {
     const quiet = Boolean(o.quiet || o.json);
 
     // The model: its parameter vector and the ids the data may name.
-    let xml: string;
-    try {
-      xml = readFileSync(sbmlPath, 'utf8');
-    } catch {
-      throw new InputError('cannot read the SBML file (does it exist?)', sbmlPath);
-    }
+    const xml = readInputText(sbmlPath, 'SBML');
     const { model, ode, problem } = compileSbmlForGradients(
       xml,
       sbmlPath,

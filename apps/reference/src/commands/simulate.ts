@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { solve } from '@kinetica/solvers-stiff';
 import {
@@ -12,6 +12,7 @@ import {
 import { inputFiles, methodOption, type OptionSpec, parseArgs, SOLVE_METHODS } from '../io/args';
 import { checkOutputPath } from '../io/atomic';
 import { CliError, ExitCode, InputError } from '../io/errors';
+import { readInputText } from '../pipeline/read-limited';
 import { info } from '../io/progress';
 import { TYPICAL_ENZYMES, TYPICAL_X0 } from '../pipeline/limonene-field';
 import { MAX_OUTPUT_ROWS, outputSizeProblem } from '../pipeline/limits';
@@ -65,14 +66,6 @@ function writeCsvAtomic(path: string, table: ResultTable): void {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
-  }
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(`cannot read the ${what} file (does it exist?)`, path);
   }
 }
 
@@ -132,7 +125,7 @@ export const simulateCommand: Command = {
               );
             }
           }
-          const sbml = readText(sbmlPath, 'SBML');
+          const sbml = readInputText(sbmlPath, 'SBML');
           // The settings file is checked on its own (its problems name its lines), then its variables against the model.
           const settings = readSettingsFile(o.settings as string);
           checkSettingsVariables(settings, sbml, sbmlPath);
@@ -145,7 +138,7 @@ export const simulateCommand: Command = {
             );
           }
           const points = (o.points as number | undefined) ?? SBML_DEFAULT_POINTS;
-          const model = readSbml(readText(sbmlPath, 'SBML'));
+          const model = readSbml(readInputText(sbmlPath, 'SBML'));
           const tooBig = outputSizeProblem(points, model.species.length + 1);
           if (tooBig) throw new CliError(`kinetica simulate: --points ${points}: ${tooBig}`);
           if (model.species.length === 0)

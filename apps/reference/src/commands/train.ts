@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { compileHybridSbml, fitHybrid, HYBRID_SOLVER, type HybridSbml } from '../pipeline/hybrid';
 import { methodOption, type OptionSpec, parseArgs, required } from '../io/args';
 import { checkOutputPath, writeStaged } from '../io/atomic';
-import { CliError, ExitCode, InputError } from '../io/errors';
+import { CliError, ExitCode } from '../io/errors';
+import { readInputText } from '../pipeline/read-limited';
 import { info, Progress } from '../io/progress';
 import { checkSelection, loadSelection, type TableSelection } from '../pipeline/data';
 import { metricsJson, runHeldOut } from '../pipeline/heldout';
@@ -17,13 +17,7 @@ import type { Command } from './registry';
 
 /** Read and bind the SBML model of --hybrid (before the data are read: its problems come first). */
 function readHybrid(path: string, states: string[], controls: string[]): HybridSbml {
-  let xml: string;
-  try {
-    xml = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError('cannot read the SBML file (does it exist?)', path);
-  }
-  return compileHybridSbml(xml, path, { states, controls });
+  return compileHybridSbml(readInputText(path, 'SBML'), path, { states, controls });
 }
 
 const options = {

@@ -4,6 +4,7 @@ import {
   createRng,
   type HybridObservable,
   type MechanisticPart,
+  observableValue,
   trainHybrid,
 } from '@kinetica/autodiff-ode';
 import type { ParametricField } from '@kinetica/diagnostics';
@@ -11,6 +12,7 @@ import { solve } from '@kinetica/solvers-stiff';
 import type { SbmlOde } from '@kinetica/stoichiometry/sbml';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { CliError, ExitCode, InputError } from '../io/errors';
+import { MAX_EPOCHS, modelSizeProblem } from './limits';
 import type { EpochProgress, NeuralOdeFit } from './neural';
 import { compileSbmlForGradients } from './sbml-gradient-model';
 
@@ -209,8 +211,7 @@ export function initialState(h: HybridSbml, x0: ArrayLike<number>): Float64Array
     const v = x0[k]!;
     if (!Number.isFinite(v)) return;
     // A pool is split as the model's initial state splits it (equally when that is all zero).
-    let total = 0;
-    o.states.forEach((j, q) => void (total += o.coefficients![q]! * h.y0[j]!));
+    const total = observableValue(o, h.y0);
     o.states.forEach((j, q) => {
       const c = o.coefficients![q]!;
       const share = total > 0 ? (c * h.y0[j]!) / total : 1 / o.states.length;
@@ -265,13 +266,7 @@ function wrapHybrid(
     return r.y;
   };
   const observe = (Y: readonly Float64Array[]) =>
-    h.observables.map((o) =>
-      Float64Array.from(Y, (y) => {
-        let s = 0;
-        o.states.forEach((j, q) => void (s += o.coefficients![q]! * y[j]!));
-        return s;
-      }),
-    );
+    h.observables.map((o) => Float64Array.from(Y, (y) => observableValue(o, y)));
   const json = (): HybridFitJSON => ({
     format: 'kinetica-hybrid-fit',
     version: 1,
@@ -359,6 +354,14 @@ export function fitHybrid(
   // The network reads and corrects the measured species, each by up to about its scale per time
   // span; species no column measures are left to the mechanism.
   const corrected = [...new Set(h.observables.flatMap((o) => o.states))].sort((a, b) => a - b);
+  // Refused before anything is allocated, as for the neural ODE (README "Limits").
+  const hidden = options.hidden ?? HYBRID_DEFAULTS.hidden;
+  const epochs = options.epochs ?? HYBRID_DEFAULTS.epochs;
+  if (!(epochs <= MAX_EPOCHS))
+    throw new CliError(`--epochs: ${epochs} is more than the limit of ${MAX_EPOCHS.toLocaleString('en-US')}`);
+  const shape = { inputs: corrected.length + m, hidden, outputs: corrected.length };
+  const tooBig = modelSizeProblem(shape, 1, grid.length, true);
+  if (tooBig) throw new CliError(`--hidden ${hidden.join(',')}: ${tooBig}`);
   const model = new AdditiveHybrid(h.mechanistic, {
     trainable: h.trainable,
     corrected,
@@ -366,53 +369,45 @@ export function fitHybrid(
     stateScale,
     controlScale,
     rateScale: corrected.map((j) => stateScale[j]! / span),
-    hidden: options.hidden ?? HYBRID_DEFAULTS.hidden,
+    hidden,
   });
-  const epochs = options.epochs ?? HYBRID_DEFAULTS.epochs;
   const mechIt = options.mechanisticIterations ?? HYBRID_DEFAULTS.mechanisticIterations;
   const refine = options.refine ?? HYBRID_DEFAULTS.refine;
   const total = mechIt + epochs + refine;
   const lossHistory: number[] = [];
   let done = 0;
-  const train0 = (): ReturnType<typeof trainHybrid> =>
-    trainHybrid({
-      model,
-      trajectories: train.map((tr) => {
-        const x0 = tr.states.map((s) => s[0]!);
-        return {
-          times: tr.t,
-          observations: Array.from(tr.t, (_, k) => Array.from({ length: nObs }, (_, q) => tr.states[q]![k]!)),
-          controls: { times: tr.t, values: rows(tr.controls, tr.t.length) },
-          y0: initialState(h, x0),
-        };
-      }),
-      observables: h.observables,
-      seed: options.seed,
-      mechanisticIterations: mechIt,
-      epochs,
-      lr: options.lr ?? HYBRID_DEFAULTS.lr,
-      ...(refine > 0 ? { refine: { iterations: refine } } : {}),
-      ...HYBRID_SOLVER,
-      onProgress: (p) => {
-        done++;
-        if (p.phase === 'adam') lossHistory.push(p.loss);
-        const label = p.phase === 'mechanistic' ? 'mechanistic parameters' : 'hybrid';
-        options.onProgress?.(
-          `${label} ${p.phase === 'adam' ? `epoch ${p.epoch + 1}/${epochs}` : `iteration ${p.epoch + 1}`} loss ${p.loss.toExponential(3)}`,
-          Math.min(1, done / total),
-          p.phase === 'adam' ? { member: 0, members: 1, epoch: p.epoch, epochs, loss: p.loss } : undefined,
-        );
-      },
-    });
-  let result: ReturnType<typeof trainHybrid>;
-  try {
-    result = train0();
-  } catch (err) {
-    // The mechanism cannot be solved from a training strain's start: a failure of the run, not of its input.
-    if (err instanceof RangeError && /cannot be solved/.test(err.message))
-      throw new CliError(`the hybrid's training failed: ${err.message}`, ExitCode.failure);
-    throw err;
-  }
+  const result = trainHybrid({
+    model,
+    trajectories: train.map((tr) => {
+      const x0 = tr.states.map((s) => s[0]!);
+      return {
+        times: tr.t,
+        observations: Array.from(tr.t, (_, k) => Array.from({ length: nObs }, (_, q) => tr.states[q]![k]!)),
+        controls: { times: tr.t, values: rows(tr.controls, tr.t.length) },
+        y0: initialState(h, x0),
+      };
+    }),
+    observables: h.observables,
+    seed: options.seed,
+    mechanisticIterations: mechIt,
+    epochs,
+    lr: options.lr ?? HYBRID_DEFAULTS.lr,
+    ...(refine > 0 ? { refine: { iterations: refine } } : {}),
+    ...HYBRID_SOLVER,
+    onProgress: (p) => {
+      done++;
+      if (p.phase === 'adam') lossHistory.push(p.loss);
+      const label = p.phase === 'mechanistic' ? 'mechanistic parameters' : 'hybrid';
+      options.onProgress?.(
+        `${label} ${p.phase === 'adam' ? `epoch ${p.epoch + 1}/${epochs}` : `iteration ${p.epoch + 1}`} loss ${p.loss.toExponential(3)}`,
+        Math.min(1, done / total),
+        p.phase === 'adam' ? { member: 0, members: 1, epoch: p.epoch, epochs, loss: p.loss } : undefined,
+      );
+    },
+  });
+  // The mechanism cannot be solved from a training strain's start: a failure of the run, not of its input.
+  if (result.status === 'failed')
+    throw new CliError(`the hybrid's training failed: ${result.message}`, ExitCode.failure);
   return wrapHybrid(options.source, h, model, result.params, lossHistory, {
     start: result.lossStart,
     mechanistic: result.lossMechanistic,

@@ -19,3 +19,12 @@ export function readLimitedFile(path: string, maxBytes: number, what: string): s
     throw new InputError(`cannot read the ${what} file (does it exist?)`, path);
   }
 }
+
+/** The text of an input file, or one InputError naming it (`what`: 'SBML', 'reaction', …). */
+export function readInputText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(`cannot read the ${what} file (does it exist?)`, path);
+  }
+}

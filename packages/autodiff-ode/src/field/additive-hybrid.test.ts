@@ -147,6 +147,9 @@ describe('AdditiveHybrid', () => {
       /network weights/,
     );
     expect(() => AdditiveHybrid.fromJSON({ ...json, logTheta: [0] }, mechanistic)).toThrow(/logTheta/);
+    // A spec whose network would take gigabytes is refused from its size, before any allocation.
+    const huge = { ...json, spec: { ...json.spec, hidden: new Array(8).fill(4096) } };
+    expect(() => AdditiveHybrid.fromJSON(huge, mechanistic)).toThrow(/network weights, the spec needs 117/);
   });
 
   it('refuses bad specs with the entry named', () => {
@@ -288,5 +291,34 @@ describe('trainHybrid', () => {
     expect(both.loss).toBeLessThan(0.05 * mechOnly.loss);
     expect(both.history.some((h) => h.phase === 'adam')).toBe(true);
     expect(both.history.some((h) => h.phase === 'refine')).toBe(true);
+  });
+
+  it('a starting model that cannot be solved is a failed status naming the trajectory, not a throw', () => {
+    // The same mechanism with a rate that is NaN once A falls below 1.5: it fails on the way.
+    const broken: MechanisticPart = {
+      ...mechanistic,
+      f(t, x, u, th, d) {
+        mechanistic.f(t, x, u, th, d);
+        if (x[0]! < 1.5) d[0] = Number.NaN;
+      },
+    };
+    const model = new AdditiveHybrid(broken, {
+      stateScale: [1, 1, 1],
+      rateScale: [0.1, 0.1, 0.1],
+      hidden: [4],
+    });
+    const r = trainHybrid({
+      model,
+      trajectories: [
+        { name: 'strain-2', times, observations: times.map(() => [1, 1]), controls, y0: [2, 0, 0] },
+      ],
+      observables,
+      epochs: 5,
+    });
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/^the starting model cannot be solved: strain-2: /);
+    expect(Number.isNaN(r.loss)).toBe(true);
+    expect(r.history).toHaveLength(0);
+    expect(Array.from(r.params)).toEqual(Array.from(model.initParams(createRng(0))));
   });
 });

@@ -1,3 +1,4 @@
+import type { StoichiometricField } from '@kinetica/stoichiometry';
 import type { Activation } from '../mlp/activations';
 import { MLP } from '../mlp/mlp';
 import type { Rng } from '../random/rng';
@@ -6,29 +7,22 @@ import { type ControlSeries, LinearControls } from './controls';
 
 /**
  * The mechanistic part of an additive hybrid: a field with parameters θ and controls u(t),
- * dx/dt = f(t, x, u; θ), with its exact vector–Jacobian product (for example a compiled SBML
- * model's `derivatives()`, with the controls written into some of its parameters).
+ * dx/dt = f(t, x, u; θ), with its exact vector–Jacobian product (vJx = vᵀ∂f/∂x and
+ * vJtheta = vᵀ∂f/∂θ, both overwritten): the kinetics interface of stoichiometry's
+ * `StoichiometricField`, so such a field, or a compiled SBML model's `derivatives()` with the
+ * controls written into some of its parameters, plugs in.
  */
-export interface MechanisticPart {
+export interface MechanisticPart extends Pick<StoichiometricField, 'f' | 'vjp'> {
   readonly nStates: number;
   readonly nControls: number;
   /** θ: the model's parameter values (training starts from them). */
   readonly params: ArrayLike<number>;
-  /** dx/dt into dxdt. */
-  f(t: number, x: Float64Array, u: Float64Array, theta: Float64Array, dxdt: Float64Array): void;
-  /** vJx = vᵀ∂f/∂x and vJtheta = vᵀ∂f/∂θ (both overwritten). */
-  vjp(
-    t: number,
-    x: Float64Array,
-    u: Float64Array,
-    theta: Float64Array,
-    v: Float64Array,
-    vJx: Float64Array,
-    vJtheta: Float64Array,
-  ): void;
   /** Optional ∂f/∂x, row-major nStates × nStates (implicit solvers use it). */
   jac?(t: number, x: Float64Array, u: Float64Array, theta: Float64Array, J: Float64Array): void;
 }
+
+/** Hidden widths of the correction network unless the spec gives them. */
+const DEFAULT_HIDDEN: readonly number[] = [32, 32];
 
 /** The numbers that define an `AdditiveHybrid` besides its mechanistic part (model.json). */
 export interface AdditiveHybridSpec {
@@ -146,7 +140,7 @@ export class AdditiveHybrid {
     this.stateScale = positive('stateScale', spec.stateScale, n);
     this.controlScale = positive('controlScale', spec.controlScale ?? new Array(m).fill(1), m);
     this.rateScale = positive('rateScale', spec.rateScale, this.corrected.length);
-    this.hidden = [...(spec.hidden ?? [32, 32])];
+    this.hidden = [...(spec.hidden ?? DEFAULT_HIDDEN)];
     this.activation = spec.activation ?? 'tanh';
     const nin = this.inputs.length + m;
     if (nin === 0) throw new RangeError('AdditiveHybrid: the network reads no state and no control');
@@ -200,16 +194,35 @@ export class AdditiveHybrid {
     const g = new Float64Array(this.corrected.length);
     const vg = new Float64Array(this.corrected.length);
     const gin = new Float64Array(ni + m);
-    const theta = new Float64Array(this.theta0.length);
+    // θ with theta[trainable[i]] = exp(logTheta[i]) for the ln θ of the last call (NaN: none yet).
+    const theta = Float64Array.from(this.theta0);
+    const logTheta = new Float64Array(k).fill(Number.NaN);
     const vJtheta = new Float64Array(this.theta0.length);
     const wJ = new Float64Array(this.corrected.length * (ni + m));
+    const e = mech.jac ? null : new Float64Array(n);
+    const row = mech.jac ? null : new Float64Array(n);
     const { corrected, inputs, rateScale, stateScale, controlScale, trainable } = this;
+    // Views of the network's part of p and of vJp, made again only when another array comes
+    // (a solver passes the same ones at every call).
+    let pSeen: Float64Array | null = null;
+    let w: Float64Array = new Float64Array(0);
+    let gSeen: Float64Array | null = null;
+    let gw: Float64Array = new Float64Array(0);
+    /** u(t), θ (exp of ln θ only where it changed) and the network input; the network's weights. */
     const prepare = (t: number, y: Float64Array, p: Float64Array) => {
       if (lc) lc.evaluate(t, u);
-      this.theta(p, theta);
+      for (let i = 0; i < k; i++)
+        if (p[i] !== logTheta[i]) {
+          logTheta[i] = p[i]!;
+          theta[trainable[i]!] = Math.exp(p[i]!);
+        }
       for (let q = 0; q < ni; q++) inp[q] = y[inputs[q]!]! / stateScale[inputs[q]!]!;
       for (let c = 0; c < m; c++) inp[ni + c] = Math.log1p(u[c]! / controlScale[c]!);
-      return p.subarray(k, k + nw);
+      if (p !== pSeen) {
+        pSeen = p;
+        w = p.subarray(k, k + nw);
+      }
+      return w;
     };
     return {
       nStates: n,
@@ -225,9 +238,12 @@ export class AdditiveHybrid {
         const w = prepare(t, y, p as Float64Array);
         mech.vjp(t, y, u, theta, v, vJy, vJtheta);
         for (let i = 0; i < k; i++) vJp[i] = vJtheta[trainable[i]!]! * theta[trainable[i]!]!;
-        mlp.forward(w, inp, g);
         for (let q = 0; q < corrected.length; q++) vg[q] = v[corrected[q]!]! * rateScale[q]!;
-        mlp.backward(w, null, 0, vg, gin, vJp.subarray(k, k + nw), false);
+        if (vJp !== gSeen) {
+          gSeen = vJp;
+          gw = vJp.subarray(k, k + nw);
+        }
+        mlp.vjp(w, inp, vg, gin, gw);
         for (let q = 0; q < ni; q++) vJy[inputs[q]!] += gin[q]! / stateScale[inputs[q]!]!;
       },
       jac(t, y, p, J) {
@@ -235,13 +251,11 @@ export class AdditiveHybrid {
         if (mech.jac) mech.jac(t, y, u, theta, J);
         else {
           // Rows of ∂f_mech/∂x from unit cotangents (exact, n vector–Jacobian products).
-          const e = new Float64Array(n);
-          const row = new Float64Array(n);
           for (let i = 0; i < n; i++) {
-            e.fill(0);
-            e[i] = 1;
-            mech.vjp(t, y, u, theta, e, row, vJtheta);
-            J.set(row, i * n);
+            e!.fill(0);
+            e![i] = 1;
+            mech.vjp(t, y, u, theta, e!, row!, vJtheta);
+            J.set(row!, i * n);
           }
         }
         mlp.jacobian(w, inp, wJ);
@@ -298,11 +312,20 @@ export class AdditiveHybrid {
       vjp: mechanistic.vjp.bind(mechanistic),
       ...(mechanistic.jac ? { jac: mechanistic.jac.bind(mechanistic) } : {}),
     };
-    const model = new AdditiveHybrid(part, json.spec);
-    if (json.network.length !== model.mlp.nParams)
+    // The network's size from the spec, checked before anything of that size is allocated.
+    const { spec } = json;
+    const widths = [
+      (spec.inputs?.length ?? mechanistic.nStates) + mechanistic.nControls,
+      ...(spec.hidden ?? DEFAULT_HIDDEN),
+      spec.corrected?.length ?? mechanistic.nStates,
+    ];
+    let weights = 0;
+    for (let l = 0; l + 1 < widths.length; l++) weights += (widths[l]! + 1) * widths[l + 1]!;
+    if (json.network.length !== weights)
       throw new RangeError(
-        `AdditiveHybrid.fromJSON: ${json.network.length} network weights, the spec needs ${model.mlp.nParams}`,
+        `AdditiveHybrid.fromJSON: ${json.network.length} network weights, the spec needs ${weights}`,
       );
+    const model = new AdditiveHybrid(part, spec);
     const logTheta = json.logTheta;
     if (logTheta !== undefined && logTheta.length !== model.trainable.length)
       throw new RangeError(

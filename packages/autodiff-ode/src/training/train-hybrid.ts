@@ -17,6 +17,18 @@ export interface HybridObservable {
   coefficients?: readonly number[];
 }
 
+/** The observable's value Σ_k c_k·y[yo + states_k] at the state y[yo …]. */
+export function observableValue(
+  o: { states: ArrayLike<number>; coefficients?: ArrayLike<number> | undefined },
+  y: ArrayLike<number>,
+  yo = 0,
+): number {
+  const c = o.coefficients;
+  let s = 0;
+  for (let q = 0; q < o.states.length; q++) s += (c ? c[q]! : 1) * y[yo + o.states[q]!]!;
+  return s;
+}
+
 /** One measured trajectory of a hybrid model: observables at `times`, the full initial state. */
 export interface HybridTrajectory {
   name?: string;
@@ -62,6 +74,13 @@ export interface TrainHybridOptions extends GradientSettings {
 }
 
 export interface TrainHybridResult {
+  /**
+   * 'failed' when the starting model cannot be solved on a training trajectory (`message` names
+   * it; params are the start, the losses NaN). Failures after the start are handled in training
+   * (a failed step is rolled back) and listed in the history.
+   */
+  status: 'success' | 'failed';
+  message: string;
   /** The best parameters found ([log θ_trainable, network weights]). */
   params: Float64Array;
   /** Training loss at `params`. */
@@ -78,7 +97,7 @@ export interface TrainHybridResult {
  */
 export class ObservationLoss extends TrajectoryLoss {
   private readonly nStates: number;
-  private readonly rows: { states: Int32Array; coef: Float64Array }[];
+  private readonly rows: { states: Int32Array; coefficients: Float64Array }[];
   private readonly z: Float64Array;
   private readonly gz: Float64Array;
 
@@ -99,7 +118,7 @@ export class ObservationLoss extends TrajectoryLoss {
       const coef = Float64Array.from(o.coefficients ?? new Array(states.length).fill(1));
       if (coef.length !== states.length)
         throw new RangeError(`observables[${k}]: ${coef.length} coefficients for ${states.length} states`);
-      return { states, coef };
+      return { states, coefficients: coef };
     });
     this.z = new Float64Array(observables.length);
     this.gz = new Float64Array(observables.length);
@@ -107,12 +126,7 @@ export class ObservationLoss extends TrajectoryLoss {
 
   /** Observable values of the state y[yo …] into out[oo …]. */
   observe(y: ArrayLike<number>, yo: number, out: Float64Array, oo = 0): void {
-    for (let k = 0; k < this.rows.length; k++) {
-      const r = this.rows[k]!;
-      let s = 0;
-      for (let q = 0; q < r.states.length; q++) s += r.coef[q]! * y[yo + r.states[q]!]!;
-      out[oo + k] = s;
-    }
+    for (let k = 0; k < this.rows.length; k++) out[oo + k] = observableValue(this.rows[k]!, y, yo);
   }
 
   override at(
@@ -129,7 +143,7 @@ export class ObservationLoss extends TrajectoryLoss {
       grad.fill(0, go, go + this.nStates);
       for (let k = 0; k < this.rows.length; k++) {
         const r = this.rows[k]!;
-        for (let q = 0; q < r.states.length; q++) grad[go + r.states[q]!] += r.coef[q]! * this.gz[k]!;
+        for (let q = 0; q < r.states.length; q++) grad[go + r.states[q]!] += r.coefficients[q]! * this.gz[k]!;
       }
     }
     return L;
@@ -244,7 +258,16 @@ export function trainHybrid(options: TrainHybridOptions): TrainHybridResult {
   const t0 = performance.now();
   const g = new Float64Array(np);
   const start = batch(params, g);
-  if (start.failed) throw new RangeError(`trainHybrid: the starting model cannot be solved: ${start.failed}`);
+  if (start.failed)
+    return {
+      status: 'failed',
+      message: `the starting model cannot be solved: ${start.failed}`,
+      params,
+      loss: Number.NaN,
+      lossStart: Number.NaN,
+      lossMechanistic: Number.NaN,
+      history,
+    };
   let best = params.slice();
   let bestLoss = start.loss;
   const consider = (p: Float64Array, loss: number) => {
@@ -280,7 +303,7 @@ export function trainHybrid(options: TrainHybridOptions): TrainHybridResult {
       return r.loss;
     };
     const first = history.length;
-    new LBFGS(size, memory).minimize(objective, x, {
+    const r = new LBFGS(size, memory).minimize(objective, x, {
       iterations,
       tolerance,
       onIteration: (it) => {
@@ -301,7 +324,9 @@ export function trainHybrid(options: TrainHybridOptions): TrainHybridResult {
         options.onProgress?.(entry);
       },
     });
+    // x is L-BFGS's best point and r.f its loss (not finite only when the start failed).
     full.set(x);
+    if (Number.isFinite(r.f)) consider(full, r.f);
     return full;
   };
   const mechIterations = options.mechanisticIterations ?? 50;
@@ -309,10 +334,7 @@ export function trainHybrid(options: TrainHybridOptions): TrainHybridResult {
     throw new RangeError(`trainHybrid: mechanisticIterations must be an integer ≥ 0, got ${mechIterations}`);
   if (mechIterations > 0 && k > 0) {
     const x = params.slice(0, k);
-    const p = lbfgsStage('mechanistic', x, k, mechIterations, 10, 1e-10);
-    params.set(p);
-    const r = batch(params, g);
-    if (!r.failed) consider(params, r.loss);
+    lbfgsStage('mechanistic', x, k, mechIterations, 10, 1e-10);
   }
   const lossMechanistic = bestLoss;
   params.set(best);
@@ -361,7 +383,7 @@ export function trainHybrid(options: TrainHybridOptions): TrainHybridResult {
   if (options.refine && options.refine.iterations > 0) {
     const x = best.slice();
     params.set(best);
-    const p = lbfgsStage(
+    lbfgsStage(
       'refine',
       x,
       np,
@@ -369,8 +391,14 @@ export function trainHybrid(options: TrainHybridOptions): TrainHybridResult {
       options.refine.memory ?? 10,
       options.refine.tolerance ?? 1e-9,
     );
-    const r = batch(p, g);
-    if (!r.failed) consider(p, r.loss);
   }
-  return { params: best, loss: bestLoss, lossStart: start.loss, lossMechanistic, history };
+  return {
+    status: 'success',
+    message: '',
+    params: best,
+    loss: bestLoss,
+    lossStart: start.loss,
+    lossMechanistic,
+    history,
+  };
 }
