@@ -87,6 +87,7 @@ export {
   trainEnsemble,
   trainingResidualScale,
 } from './training/ensemble';
+export { DesignPredictor } from './training/design-predictor';
 export {
   loadModel,
   type NeuralODEJSON,

@@ -40,7 +40,7 @@ export const screenCommand: Command = {
     target: 'the state to rank by (highest first)',
     out: 'output folder for ranking.csv (design,predicted,ood,inRange)',
     at: "the time at which the target is read (default: the model grid's last time)",
-    workers: `threads predicting designs (default: the number of cores, ${availableParallelism()} here, at most one per ${DESIGNS_PER_WORKER} designs)`,
+    workers: `threads predicting designs, this one included (default: the number of cores, ${availableParallelism()} here, at most one per ${DESIGNS_PER_WORKER} designs)`,
     json: 'print a one-line JSON summary on stdout',
     quiet: 'no progress lines on stderr',
   },
@@ -78,7 +78,7 @@ export const screenCommand: Command = {
       ood = new Float64Array(n);
       evaluateDesigns(ctx, designs.factors, 0, n, predicted, ood, (done) => progress.update(done / n));
     } else {
-      ({ predicted, ood } = await evaluateOnWorkers(import.meta.url, setup, designs, workers, (done) =>
+      ({ predicted, ood } = await evaluateOnWorkers(import.meta.url, setup, ctx, designs, workers, (done) =>
         progress.update(done / n),
       ));
     }
@@ -114,6 +114,8 @@ export const screenCommand: Command = {
       at: ctx.at,
       best: n > failed ? designs.names[order[0]!] : null,
       workers,
+      /** Whether the designs went through the batched predictor (`DesignPredictor`'s fused path). */
+      batched: ctx.batch?.fused === true,
       seconds,
       designsPerSecond: perSecond,
     };

@@ -1,6 +1,7 @@
 import {
   type Activation,
   ControlTransform,
+  DesignPredictor,
   type ControlTransformJSON,
   type EnsembleJSON,
   EnsembleModel,
@@ -138,6 +139,13 @@ export interface NeuralOdeFit {
    * with the training strains'.
    */
   networkControls(controls: readonly Float64Array[]): Float64Array[];
+  /**
+   * A predictor of designs of one strain (factors on its controls, given on `grid`), each design
+   * predicted as `predict` predicts it: present where the factors act on the network's inputs
+   * directly (no log or clamping of the controls), so that a factor on a level is a factor on
+   * the input.
+   */
+  designs?(x0: ArrayLike<number>, controls: readonly Float64Array[], grid: Float64Array): DesignPredictor;
 }
 
 /**
@@ -240,6 +248,12 @@ function wrap(
       ),
     networkControls: (controls) => controls.map((c, i) => c.map((u) => input.unclamped(i, u))),
     predict: (x0, controls, grid) => columns(ensemble.predict(x0, series(controls, grid), grid), n),
+    ...(input.range === null && input.log.every((l) => !l)
+      ? {
+          designs: (x0: ArrayLike<number>, controls: readonly Float64Array[], grid: Float64Array) =>
+            new DesignPredictor(ensemble, x0, series([...controls], grid), grid),
+        }
+      : {}),
     predictBand(x0, controls, grid) {
       const b = ensemble.predictBand(x0, series(controls, grid), grid);
       return { median: columns(b.median, n), lower: columns(b.lower, n), upper: columns(b.upper, n) };

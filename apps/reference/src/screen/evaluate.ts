@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { DesignPredictor } from '@kinetica/autodiff-ode';
 import { CliError } from '../io/errors';
 import { type LearnedStrain, loadLearnedStrain } from '../pipeline/learned-strain';
 import type { Designs } from './designs';
@@ -22,6 +23,8 @@ export interface ScreenContext {
   upto: number;
   x0: number[];
   ood: OodReference;
+  /** The batched predictor over the first `upto` grid points, where the model has one (`NeuralOdeFit.designs`). */
+  batch: DesignPredictor | null;
 }
 
 const rows = (curves: readonly Float64Array[], length: number): Float64Array[] =>
@@ -68,22 +71,29 @@ export function prepareScreen(setup: ScreenSetup): ScreenContext {
       });
     }),
   );
-  return { s, targetIndex, at, upto, x0, ood };
+  // Only the grid points up to `at` are predicted: the steps after them cannot change it.
+  const batch = s.fit.designs?.(x0, s.onGrid.controls, grid.slice(0, upto)) ?? null;
+  return { s, targetIndex, at, upto, x0, ood, batch };
 }
 
-/** The value of curve `c` (on `grid`) at `t`, linear between grid points (exact at them). */
-function valueAt(c: Float64Array, grid: Float64Array, t: number, upto: number): number {
+/** The value at `t` of a curve on `grid` given by `value(k)`, linear between grid points (exact at them). */
+function valueAt(value: (k: number) => number, grid: Float64Array, t: number, upto: number): number {
   const k = upto - 1;
-  if (grid[k] === t || k === 0) return c[k]!;
+  if (grid[k] === t || k === 0) return value(k);
   const w = (t - grid[k - 1]!) / (grid[k]! - grid[k - 1]!);
-  return (1 - w) * c[k - 1]! + w * c[k]!;
+  return (1 - w) * value(k - 1) + w * value(k);
 }
+
+/** Designs predicted per call of the batched predictor (progress is reported between calls). */
+const CHUNK = 16;
 
 /**
  * Predict designs [from, to): each control course of the base strain multiplied by the design's
- * factor, the model's `predict` (the members' median, the very call `kinetica predict` makes)
- * from the base's initial state; the target at `at` into `predicted`, the largest OOD distance
- * into `ood` (NaN for a design whose solve failed). One set of control arrays is reused.
+ * factor, predicted as `kinetica predict` predicts (the members' median) from the base's initial
+ * state; the target at `at` into `predicted`, the largest OOD distance into `ood` (NaN for a
+ * design whose solve failed). Models whose inputs scale with the factors go through the batched
+ * predictor of autodiff-ode (`DesignPredictor`, two designs per network pass); the others call
+ * `predict` per design.
  */
 export function evaluateDesigns(
   ctx: ScreenContext,
@@ -98,6 +108,36 @@ export function evaluateDesigns(
   const { grid, fit } = s;
   const base = s.onGrid.controls;
   const nC = base.length;
+  const n = s.model.states.length;
+  const { batch } = ctx;
+  if (batch) {
+    const T = upto;
+    const out = new Float64Array(CHUNK * T * n);
+    const ok = new Uint8Array(CHUNK);
+    for (let d0 = from; d0 < to; d0 += CHUNK) {
+      const d1 = Math.min(to, d0 + CHUNK);
+      batch.predict(factors, d0, d1, out, ok);
+      for (let d = d0; d < d1; d++) {
+        const o = (d - d0) * T * n;
+        if (!ok[d - d0]) {
+          predicted[d] = Number.NaN;
+          ood[d] = Number.NaN;
+          continue;
+        }
+        const value = valueAt((k) => out[o + k * n + targetIndex]!, grid, at, upto);
+        predicted[d] = value;
+        // The network reads the scaled levels themselves (no transform): the design's inputs.
+        ood[d] = Number.isFinite(value)
+          ? ctx.ood.maxDistance((k, x) => {
+              for (let j = 0; j < n; j++) x[j] = out[o + k * n + j]!;
+              for (let c = 0; c < nC; c++) x[n + c] = factors[d * nC + c]! * base[c]![k]!;
+            }, upto)
+          : Number.NaN;
+      }
+      onProgress?.(d1 - from);
+    }
+    return;
+  }
   const controls = base.map((c) => new Float64Array(c.length));
   for (let d = from; d < to; d++) {
     for (let c = 0; c < nC; c++) {
@@ -115,11 +155,17 @@ export function evaluateDesigns(
       ood[d] = Number.NaN;
       continue;
     }
-    const value = valueAt(states[targetIndex]!, grid, at, upto);
+    const value = valueAt((k) => states[targetIndex]![k]!, grid, at, upto);
     predicted[d] = value;
-    ood[d] = Number.isFinite(value)
-      ? ctx.ood.maxDistance(states, fit.networkControls(controls), upto)
-      : Number.NaN;
+    if (!Number.isFinite(value)) {
+      ood[d] = Number.NaN;
+      continue;
+    }
+    const net = fit.networkControls(controls);
+    ood[d] = ctx.ood.maxDistance((k, x) => {
+      for (let j = 0; j < n; j++) x[j] = states[j]![k]!;
+      for (let c = 0; c < nC; c++) x[n + c] = net[c]![k]!;
+    }, upto);
     if (onProgress && (d - from) % 16 === 15) onProgress(d - from + 1);
   }
   onProgress?.(to - from);
@@ -131,20 +177,46 @@ interface WorkerJob {
   factors: SharedArrayBuffer;
   predicted: SharedArrayBuffer;
   ood: SharedArrayBuffer;
-  from: number;
-  to: number;
+  /** Int32 [next design to claim, designs done]. */
+  counter: SharedArrayBuffer;
+  n: number;
 }
 
 /**
- * Predict all designs on `workers` threads (each loads the model itself and takes a contiguous
- * share), writing into shared arrays. The threads run this very bundle (`script`), which starts
- * `workerMain` when it finds its job in workerData.
+ * Claim chunks of CHUNK designs from the shared counter until none is left, predicting each;
+ * `onChunk(done)` after each with the number of designs done by all threads.
+ */
+function runShare(
+  ctx: ScreenContext,
+  factors: Float64Array,
+  predicted: Float64Array,
+  ood: Float64Array,
+  counter: Int32Array,
+  n: number,
+  onChunk: (done: number) => void,
+): void {
+  for (;;) {
+    const d0 = Atomics.add(counter, 0, CHUNK);
+    if (d0 >= n) return;
+    const d1 = Math.min(n, d0 + CHUNK);
+    evaluateDesigns(ctx, factors, d0, d1, predicted, ood);
+    onChunk(Atomics.add(counter, 1, d1 - d0) + d1 - d0);
+  }
+}
+
+/**
+ * Predict all designs on `threads` threads: this one (with its prepared `ctx`) and threads − 1
+ * workers, each loading the model itself; all take chunks of designs from a shared counter, so
+ * the work is spread evenly and this thread starts while the workers load. Results go to shared
+ * arrays. The workers run this very bundle (`script`), which starts `workerMain` when it finds
+ * its job in workerData.
  */
 export async function evaluateOnWorkers(
   script: string,
   setup: ScreenSetup,
+  ctx: ScreenContext,
   designs: Designs,
-  workers: number,
+  threads: number,
   onProgress: (done: number) => void,
 ): Promise<{ predicted: Float64Array; ood: Float64Array }> {
   const n = designs.names.length;
@@ -153,38 +225,34 @@ export async function evaluateOnWorkers(
   new Float64Array(factorsBuf).set(designs.factors);
   const predictedBuf = share(n);
   const oodBuf = share(n);
-  const done = new Array<number>(workers).fill(0);
+  const counterBuf = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const counter = new Int32Array(counterBuf);
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.KINETICA_CLI_ENTRY;
-  const runs = Array.from({ length: workers }, (_, w) => {
-    const from = Math.floor((w * n) / workers);
-    const to = Math.floor(((w + 1) * n) / workers);
-    const job: WorkerJob = {
-      kineticaScreen: true,
-      setup,
-      factors: factorsBuf,
-      predicted: predictedBuf,
-      ood: oodBuf,
-      from,
-      to,
-    };
+  const job: WorkerJob = {
+    kineticaScreen: true,
+    setup,
+    factors: factorsBuf,
+    predicted: predictedBuf,
+    ood: oodBuf,
+    counter: counterBuf,
+    n,
+  };
+  const runs = Array.from({ length: threads - 1 }, (_, w) => {
+    const worker = new Worker(`import(${JSON.stringify(script)})`, {
+      eval: true,
+      workerData: job,
+      env: env as NodeJS.Dict<string>,
+    });
     return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(`import(${JSON.stringify(script)})`, {
-        eval: true,
-        workerData: job,
-        env: env as NodeJS.Dict<string>,
-      });
       let finished = false;
-      worker.on('message', (m: { done?: number; error?: string; exitCode?: number }) => {
-        if (m.done !== undefined) {
-          done[w] = m.done;
-          onProgress(done.reduce((a, b) => a + b, 0));
-        }
+      worker.on('message', (m: { done?: number; finished?: boolean; error?: string; exitCode?: number }) => {
+        if (m.done !== undefined) onProgress(Math.max(m.done, Atomics.load(counter, 1)));
         if (m.error !== undefined) {
           finished = true;
           reject(new CliError(m.error, m.exitCode));
         }
-        if (m.done === to - from) {
+        if (m.finished) {
           finished = true;
           resolve();
         }
@@ -195,24 +263,31 @@ export async function evaluateOnWorkers(
       });
     });
   });
-  await Promise.all(runs);
-  return { predicted: new Float64Array(predictedBuf), ood: new Float64Array(oodBuf) };
+  // A rejection is seen once this thread has done its share (its loop holds the event loop).
+  const all = Promise.all(runs);
+  all.catch(() => {});
+  const predicted = new Float64Array(predictedBuf);
+  const ood = new Float64Array(oodBuf);
+  runShare(ctx, new Float64Array(factorsBuf), predicted, ood, counter, n, onProgress);
+  await all;
+  return { predicted, ood };
 }
 
-/** A worker thread's life: set up, predict its share, report progress and the end (or the error). */
+/** A worker thread's life: set up, predict chunks until none is left, report progress and the end (or the error). */
 function workerMain(job: WorkerJob): void {
   const port = parentPort!;
   try {
     const ctx = prepareScreen(job.setup);
-    evaluateDesigns(
+    runShare(
       ctx,
       new Float64Array(job.factors),
-      job.from,
-      job.to,
       new Float64Array(job.predicted),
       new Float64Array(job.ood),
+      new Int32Array(job.counter),
+      job.n,
       (done) => port.postMessage({ done }),
     );
+    port.postMessage({ finished: true });
   } catch (err) {
     port.postMessage({
       error: err instanceof Error ? err.message : String(err),

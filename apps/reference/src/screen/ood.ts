@@ -45,33 +45,40 @@ export class OodReference {
 
   /**
    * The largest, over the first `upto` grid points, of the distance from the design's point to
-   * its nearest training point. `states[j][k]`, `controls[c][k]` (network controls).
+   * its nearest training point; `point(k, out)` writes grid point k's [states; network controls].
+   *
+   * Exact, with two shortcuts that cannot change the result: a point's search stops at the first
+   * training point no farther than the largest distance so far (the maximum then stays), and
+   * starts from the previous point's nearest (trajectories move little between grid points).
    */
-  maxDistance(
-    states: readonly ArrayLike<number>[],
-    controls: readonly ArrayLike<number>[],
-    upto: number,
-  ): number {
+  maxDistance(point: (k: number, out: Float64Array) => void, upto: number): number {
     const { dim, count, points, scale } = this;
-    const scratch = this.scratch;
-    const n = states.length;
-    let worst = 0;
+    const x = this.scratch;
+    let worst2 = 0;
+    let start = 0;
     for (let k = 0; k < upto; k++) {
-      for (let j = 0; j < n; j++) scratch[j] = states[j]![k]! / scale[j]!;
-      for (let c = 0; c < controls.length; c++) scratch[n + c] = controls[c]![k]! / scale[n + c]!;
+      point(k, x);
+      for (let j = 0; j < dim; j++) x[j] = x[j]! / scale[j]!;
       let best = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < count; i++) {
+      let nearest = start;
+      for (let c = 0; c < count; c++) {
+        const i = c + start < count ? c + start : c + start - count;
         const o = i * dim;
         let s = 0;
         for (let j = 0; j < dim && s < best; j++) {
-          const d = scratch[j]! - points[o + j]!;
+          const d = x[j]! - points[o + j]!;
           s += d * d;
         }
-        if (s < best) best = s;
+        if (s < best) {
+          best = s;
+          nearest = i;
+          if (best <= worst2) break;
+        }
       }
-      const dist = Math.sqrt(best);
-      if (!(dist <= worst)) worst = dist;
+      start = nearest;
+      // NaN (a non-finite prediction) is the largest distance.
+      if (!(best <= worst2)) worst2 = best;
     }
-    return worst;
+    return Math.sqrt(worst2);
   }
 }

@@ -1,4 +1,4 @@
-import { applyActivation, scaleByDerivative } from './activations';
+import { applyActivation, scaleByDerivative, softplus } from './activations';
 import type { MLP } from './mlp';
 import { createWasmKernels, type WasmKernels } from './wasm-kernels';
 
@@ -22,6 +22,7 @@ export class WasmPairMLP {
   private readonly wOff: Int32Array;
   private readonly tOff: Int32Array;
   private readonly gOff: Int32Array;
+  private readonly bOff: Int32Array;
   private readonly rowsP: Int32Array;
   private readonly colsP: Int32Array;
   private readonly tColsP: Int32Array;
@@ -44,6 +45,7 @@ export class WasmPairMLP {
     this.wOff = layout.wOff;
     this.tOff = layout.tOff;
     this.gOff = layout.gOff;
+    this.bOff = layout.bOff;
     this.rowsP = layout.rowsP;
     this.colsP = layout.colsP;
     this.tColsP = layout.tColsP;
@@ -88,6 +90,8 @@ export class WasmPairMLP {
           F[to + j * tcp + i] = v;
         }
       }
+      const bo = mlp.biasOffset[l]!;
+      for (let i = 0; i < nout; i++) F[this.bOff[l]! + i] = p[bo + i]!;
     }
   }
 
@@ -106,6 +110,78 @@ export class WasmPairMLP {
         for (let j = 0; j < nin; j++) vp[po + i * nin + j] += F[go + i * cp + j]!;
     }
     F.fill(0, this.gStart, this.gEnd);
+  }
+
+  /**
+   * Outputs of two samples for inference, with the weights of the last `load`: ya = net(xa),
+   * yb = net(xb), no tape (the layers stay in the kernels' memory); hidden tanh layers and, when
+   * spa and spb are given, softplus of the outputs (spa = softplus(ya)) run on the kernels.
+   */
+  predictPair(
+    xa: ArrayLike<number>,
+    xb: ArrayLike<number>,
+    ya: Float64Array,
+    yb: Float64Array,
+    spa?: Float64Array,
+    spb?: Float64Array,
+  ): void {
+    const mlp = this.mlp;
+    const F = this.F;
+    const k = this.k;
+    const w = mlp.widths;
+    const va = this.xa;
+    const vb = this.xb;
+    const za = this.ya;
+    const zb = this.yb;
+    const n0 = w[0]!;
+    for (let i = 0; i < n0; i++) {
+      F[va + i] = xa[i]!;
+      F[vb + i] = xb[i]!;
+    }
+    const L = mlp.nLayers;
+    const tanhHidden = mlp.activation === 'tanh';
+    for (let l = 0; l < L; l++) {
+      const nout = w[l + 1]!;
+      const rows = this.rowsP[l]!;
+      const bOff = this.bOff[l]!;
+      k.mv2(8 * this.wOff[l]!, rows, this.colsP[l]!, 8 * va, 8 * vb, 8 * za, 8 * zb);
+      if (tanhHidden && l < L - 1) {
+        // Bias and tanh in the kernels (rows past nout stay tanh(0 + 0) = 0: the next layer's padding).
+        k.tanh2(8 * za, 8 * va, 8 * zb, 8 * vb, 8 * bOff, 8 * rows);
+        continue;
+      }
+      if (l === L - 1 && spa && spb && mlp.outputActivation === 'identity') {
+        k.softplus2(8 * za, 8 * this.da, 8 * zb, 8 * this.db, 8 * bOff, 8 * rows);
+        for (let i = 0; i < nout; i++) {
+          ya[i] = F[za + i]! + F[bOff + i]!;
+          yb[i] = F[zb + i]! + F[bOff + i]!;
+          spa[i] = F[this.da + i]!;
+          spb[i] = F[this.db + i]!;
+        }
+        return;
+      }
+      for (let i = 0; i < nout; i++) {
+        F[za + i] += F[bOff + i]!;
+        F[zb + i] += F[bOff + i]!;
+      }
+      if (l < L - 1) {
+        applyActivation(mlp.activation, F, F, za, va, nout);
+        applyActivation(mlp.activation, F, F, zb, vb, nout);
+        // The next product reads the padded columns: they must be zero.
+        for (let i = nout; i < this.colsP[l + 1]!; i++) {
+          F[va + i] = 0;
+          F[vb + i] = 0;
+        }
+      } else {
+        applyActivation(mlp.outputActivation, F, ya, za, 0, nout);
+        applyActivation(mlp.outputActivation, F, yb, zb, 0, nout);
+        if (spa && spb)
+          for (let i = 0; i < nout; i++) {
+            spa[i] = softplus(ya[i]!);
+            spb[i] = softplus(yb[i]!);
+          }
+      }
+    }
   }
 
   /**
@@ -269,6 +345,8 @@ interface Layout {
   wOff: Int32Array;
   tOff: Int32Array;
   gOff: Int32Array;
+  /** Biases per layer (zero-padded to rowsP), read by the inference pass's tanh kernel. */
+  bOff: Int32Array;
   rowsP: Int32Array;
   colsP: Int32Array;
   tRowsP: Int32Array;
@@ -307,7 +385,26 @@ function planLayout(mlp: MLP): Layout {
     o += rowsP[l]! * colsP[l]!;
   }
   const gEnd = o;
+  const bOff = new Int32Array(L);
+  for (let l = 0; l < L; l++) {
+    bOff[l] = o;
+    o += rowsP[l]!;
+  }
   // Vector slots hold the widest padded layer plus the padding zero written after odd lengths.
   const vw = up(Math.max(...w) + 1, 4);
-  return { wOff, tOff, gOff, rowsP, colsP, tRowsP, tColsP, vw, vectors: o, gStart, gEnd, total: o + 6 * vw };
+  return {
+    wOff,
+    tOff,
+    gOff,
+    bOff,
+    rowsP,
+    colsP,
+    tRowsP,
+    tColsP,
+    vw,
+    vectors: o,
+    gStart,
+    gEnd,
+    total: o + 6 * vw,
+  };
 }
