@@ -53,9 +53,11 @@ export class OutputRecorder implements StepRecorder {
     this.tEnd = cfg.t1;
     this.#tLast = cfg.t0;
     this.#yTmp = new Float64Array(cfg.n);
-    // With saveAt the number of rows is known; otherwise the buffers double as steps come.
+    // With saveAt the number of rows is known, and the times are saveAt's (prepareSolve's own
+    // copy): row k is saveAt[k], so no second array of times (on dense grids fresh memory costs
+    // more than the rows: first touches of new pages). Otherwise the buffers double as steps come.
     const rows = cfg.saveAt === undefined ? 64 : Math.max(1, cfg.saveAt.length);
-    this.#tOut = new Float64Array(rows);
+    this.#tOut = cfg.saveAt ?? new Float64Array(rows);
     this.#yOut = new Float64Array(rows * cfg.n);
     this.#gPrev = Float64Array.from(cfg.events, (ev) => ev.g(cfg.t0, cfg.y0));
     this.#gAlong = cfg.events.map((ev) => (t: number) => {
@@ -117,10 +119,9 @@ export class OutputRecorder implements StepRecorder {
       let mid = end;
       while (mid > k && saveAt[mid - 1] === tStop) mid--;
       if (interpolant.evaluateRows && mid > k) {
-        const c = this.#count;
-        for (let j = k; j < mid; j++) this.#tOut[c + j - k] = saveAt[j]!;
-        interpolant.evaluateRows(saveAt, k, mid, this.#yOut, c * this.#cfg.n);
-        this.#count = c + mid - k;
+        // Rows k … mid − 1 (the count equals k: every saveAt time up to here has its row).
+        interpolant.evaluateRows(saveAt, k, mid, this.#yOut, k * this.#cfg.n);
+        this.#count = mid;
         k = mid;
       }
       for (; k < end; k++) {

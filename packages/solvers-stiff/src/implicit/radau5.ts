@@ -127,9 +127,7 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
   let hLast = 1;
   const interpolant: StepInterpolant = {
     evaluate: (t, out) => evalCont(cont, n, (t - xLast) / hLast, out, 0),
-    evaluateRows: (ts, from, to, out, off) => {
-      for (let k = from, o = off; k < to; k++, o += n) evalCont(cont, n, (ts[k]! - xLast) / hLast, out, o);
-    },
+    evaluateRows: (ts, from, to, out, off) => evalContRows(cont, n, ts, from, to, xLast, hLast, out, off),
     snapshot: () => {
       const c = cont.slice();
       const xs = xLast;
@@ -525,6 +523,30 @@ function rms(v: Float64Array, scal: Float64Array, n: number): number {
 }
 
 /** Hairer's CONTR5: the collocation polynomial at s = (t − x_new)/h_old ∈ [−1, 0]. */
+/**
+ * `evalCont` at ts[from … to) into consecutive rows of out from off: one loop over rows and
+ * components (the same arithmetic; a call per row cost more than the polynomial on dense grids).
+ */
+function evalContRows(
+  cont: Float64Array,
+  n: number,
+  ts: Float64Array,
+  from: number,
+  to: number,
+  x: number,
+  h: number,
+  out: Float64Array,
+  off: number,
+): void {
+  for (let k = from, o = off; k < to; k++, o += n) {
+    const s = (ts[k]! - x) / h;
+    const a = s - C2M1;
+    const b = s - C1M1;
+    for (let i = 0; i < n; i++)
+      out[o + i] = cont[i]! + s * (cont[n + i]! + a * (cont[2 * n + i]! + b * cont[3 * n + i]!));
+  }
+}
+
 function evalCont(cont: Float64Array, n: number, s: number, out: Float64Array, off: number): void {
   for (let i = 0; i < n; i++) {
     out[off + i] =

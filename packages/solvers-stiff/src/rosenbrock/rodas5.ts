@@ -10,14 +10,29 @@ export function rodas5Stepper(n: number, f: RhsFunction): RosenbrockStepper {
   const k = Array.from({ length: STAGES }, () => new Float64Array(n));
   const u = new Float64Array(n);
   // Dense output data: y0, y1 and the three H-combinations of the accepted step.
-  const interpolant = new StepPolynomial(5, n, (data, th, out, off) => {
-    const th1 = 1 - th;
-    for (let i = 0; i < n; i++) {
-      out[off + i] =
-        th1 * data[i]! +
-        th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
-    }
-  });
+  const interpolant = new StepPolynomial(
+    5,
+    n,
+    (data, th, out, off) => {
+      const th1 = 1 - th;
+      for (let i = 0; i < n; i++) {
+        out[off + i] =
+          th1 * data[i]! +
+          th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
+      }
+    },
+    (data, ts, from, to, t0, h, out, off) => {
+      for (let k = from, o = off; k < to; k++, o += n) {
+        const th = (ts[k]! - t0) / h;
+        const th1 = 1 - th;
+        for (let i = 0; i < n; i++) {
+          out[o + i] =
+            th1 * data[i]! +
+            th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
+        }
+      }
+    },
+  );
   const dense = interpolant.data;
   const denseRows = [2, 3, 4].map((r) => dense.subarray(r * n, (r + 1) * n));
 
