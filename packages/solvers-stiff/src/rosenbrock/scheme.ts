@@ -49,7 +49,7 @@ export class StepPolynomial implements StepInterpolant {
 
   constructor(
     rows: number,
-    private readonly n: number,
+    n: number,
     /** y(t0 + θ·h) from the data into out[off …]. */
     private readonly at: (data: Float64Array, theta: number, out: Float64Array, off: number) => void,
     /**
