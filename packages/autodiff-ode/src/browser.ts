@@ -79,13 +79,20 @@ export {
 export {
   type EnsembleBand,
   type EnsembleJSON,
+  type EnsembleMemberTask,
   EnsembleModel,
   type EnsembleOptions,
+  type EnsembleTrainAsyncOptions,
   type EnsembleTrainOptions,
   loadEnsemble,
+  type MemberTrainer,
   mixtureQuantile,
   trainEnsemble,
+  trainEnsembleAsync,
   trainingResidualScale,
+  type TrainResultJSON,
+  trainResultFromJSON,
+  trainResultToJSON,
 } from './training/ensemble';
 export { DesignPredictor } from './training/design-predictor';
 export {

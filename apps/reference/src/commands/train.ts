@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { compileHybridSbml, fitHybrid, HYBRID_SOLVER, type HybridSbml } from '../pipeline/hybrid';
@@ -7,7 +8,8 @@ import { CliError, ExitCode } from '../io/errors';
 import { readInputText } from '../pipeline/read-limited';
 import { info, Progress } from '../io/progress';
 import { checkSelection, loadSelection, type TableSelection } from '../pipeline/data';
-import { metricsJson, runHeldOut } from '../pipeline/heldout';
+import { metricsJson, runHeldOutAsync } from '../pipeline/heldout';
+import { memberThreads } from '../pipeline/member-pool';
 import { predictionsCsv, runBlocks } from '../report/heldout';
 import { writeReport } from '../report/document';
 import { modelJson } from '../pipeline/model-file';
@@ -40,6 +42,7 @@ const options = {
   saturation: 'string',
   kinetics: { kind: 'string', oneOf: ['mass-action', 'michaelis-menten'] },
   ensemble: { kind: 'integer', min: 1 },
+  threads: { kind: 'integer', min: 1 },
   json: 'flag',
   quiet: 'flag',
 } satisfies OptionSpec;
@@ -48,7 +51,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'fit a neural ODE on some strains and predict held-out ones (with the ML baseline)',
   usage:
-    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--reactions FILE [--elasticity learned|X] [--saturation learned|K|none] [--kinetics mass-action|michaelis-menten]] [--hybrid MODEL.xml] [--json] [--quiet]',
+    'kinetica train --data FILE [--data FILE2 ..] --time COL --group COL --states A,B,.. [--controls P,Q,..] --train G1,G2 --test G3 --out DIR [--seed N] [--epochs N] [--method NAME] [--grad backprop|adjoint] [--hidden N,N] [--ensemble N] [--threads N] [--reactions FILE [--elasticity learned|X] [--saturation learned|K|none] [--kinetics mass-action|michaelis-menten]] [--hybrid MODEL.xml] [--json] [--quiet]',
   options,
   optionHelp: {
     data: 'CSV/TSV table, one row per strain and time (wide layout); give it again to pool tables of other pathways (a state a table lacks is masked)',
@@ -65,6 +68,7 @@ export const trainCommand: Command = {
     grad: 'gradient: backprop (through the solver steps, default) or adjoint',
     hidden: `hidden layer widths (default ${NEURAL_DEFAULTS.hidden.join(',')}; ${NETWORK_DEFAULTS.hidden.join(',')} for the rate network of a built-in pathway network)`,
     ensemble: `members of the ensemble, trained from seeds seed, seed+1, ..: median prediction and 80% band (default ${NEURAL_DEFAULTS.ensemble})`,
+    threads: `worker threads training the members and the cross-validation's fits at once (default: the number of cores, ${availableParallelism()} here; at most one per fit that can run at once); the files are the same with any number`,
     reactions:
       'reaction file: fit dx/dt = S·r with one learned rate per reaction, times its protein level (examples/limonene.reactions)',
     hybrid:
@@ -122,28 +126,31 @@ export const trainCommand: Command = {
     );
     const bar = new Progress('training', !quiet);
     const seed = (o.seed as number | undefined) ?? 0;
-    const run = runHeldOut({
-      dataset,
-      states: sel.states,
-      controls: sel.controls,
-      train: sel.train,
-      test: sel.test,
-      seed,
-      neural: { ...neural, method, ...(stoichiometry ? { stoichiometry } : {}) },
-      ...(hybrid
-        ? {
-            fitModel: (train: GridTrajectory[], s: number, onProgress?: NeuralFitOptions['onProgress']) =>
-              fitHybrid(hybrid, train, {
-                source: basename(hybridFile!),
-                seed: s,
-                ...(neural.epochs !== undefined ? { epochs: neural.epochs } : {}),
-                ...(neural.hidden ? { hidden: neural.hidden } : {}),
-                ...(onProgress ? { onProgress } : {}),
-              }),
-          }
-        : {}),
-      onProgress: (msg, f) => bar.update(f, msg),
-    });
+    const run = await runHeldOutAsync(
+      {
+        dataset,
+        states: sel.states,
+        controls: sel.controls,
+        train: sel.train,
+        test: sel.test,
+        seed,
+        neural: { ...neural, method, ...(stoichiometry ? { stoichiometry } : {}) },
+        ...(hybrid
+          ? {
+              fitModel: (train: GridTrajectory[], s: number, onProgress?: NeuralFitOptions['onProgress']) =>
+                fitHybrid(hybrid, train, {
+                  source: basename(hybridFile!),
+                  seed: s,
+                  ...(neural.epochs !== undefined ? { epochs: neural.epochs } : {}),
+                  ...(neural.hidden ? { hidden: neural.hidden } : {}),
+                  ...(onProgress ? { onProgress } : {}),
+                }),
+            }
+          : {}),
+        onProgress: (msg, f) => bar.update(f, msg),
+      },
+      memberThreads(o.threads as number | undefined),
+    );
     bar.done();
     writeStaged(
       out,
@@ -171,7 +178,9 @@ export const trainCommand: Command = {
         { overallNrmse: r.scores.overallNrmse, improvementPct: r.improvementPct },
       ]),
     );
-    if (o.json) process.stdout.write(`${JSON.stringify({ out, test: summary, timing: run.timing })}\n`);
+    const threads = run.threads ?? 1;
+    if (o.json)
+      process.stdout.write(`${JSON.stringify({ out, test: summary, timing: run.timing, threads })}\n`);
     else if (!quiet) {
       for (const r of run.results) {
         info(
@@ -179,6 +188,10 @@ export const trainCommand: Command = {
           `${r.group}: nRMSE ${r.scores.overallNrmse.toPrecision(4)} (baseline ${r.baselineScores.overallNrmse.toPrecision(4)}), improvement ${r.improvementPct.toFixed(2)}%`,
         );
       }
+      info(
+        false,
+        `trained in ${run.timing.trainSeconds.toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}`,
+      );
       info(false, `wrote ${out}/model.json, metrics.json, predictions.csv, report.html, report.md and plots`);
     }
     return ExitCode.ok;

@@ -24,16 +24,19 @@ import {
   type PaperStyleRow,
   succeeded,
 } from '../report/heldout';
+import type { MemberTrainer } from '@kinetica/autodiff-ode';
 import {
   checkNeuralSize,
   fitNeuralOde,
+  fitNeuralOdeAsync,
   NETWORK_DEFAULTS,
   NEURAL_DEFAULTS,
   type NeuralFitOptions,
   type NeuralOdeFit,
+  neuralSizeProblem,
 } from './neural';
 import { defaultStructure } from './structure';
-import { selectByCrossValidation } from './structure-selection';
+import { selectByCrossValidation, selectByCrossValidationAsync } from './structure-selection';
 
 /**
  * The held-out strain protocol of ../shared/API.md, end to end: interpolate every group onto one
@@ -86,6 +89,8 @@ export interface HeldOutSpec {
 
 export interface HeldOutRun {
   grid: Float64Array;
+  /** Threads that trained the neural ODE (1: this one); not written to any file. */
+  threads?: number;
   fit: NeuralOdeFit;
   results: HeldOutResult[];
   trainScale: number[];
@@ -184,18 +189,87 @@ export function runHeldOut(spec: HeldOutSpec): HeldOutRun {
 }
 
 /**
- * The neural options with the structure resolved. With 'auto' and no reaction file, when the
- * states and controls name a pathway with a built-in network, the S·r_θ model on that network
- * (learned elasticities, Michaelis–Menten substrates) and the MLP are compared by
- * cross-validation over the training groups (`selectByCrossValidation`; with a single training
- * group, the network is taken) and the better one is trained. With two or more training groups
- * the same cross-validation (of the one candidate otherwise) gives the held-out error per state
- * that calibrates the ensemble's band (`residualScale`: `heldOutSigma`).
+ * Worker threads for the neural ODE's fits (the app's piscina pool; injected, so that this
+ * module stays free of Node's thread modules and runs in a browser's Web Worker).
  */
-export function resolveStructure(
+export interface MemberThreads {
+  /** The most threads to train on (e.g. the number of cores). */
+  threads: number;
+  /** A pool of `threads` (≥ 2) threads training members; closed once the fit is done. */
+  open(threads: number): Promise<MemberPool>;
+}
+
+/** A pool of threads training ensemble members. */
+export interface MemberPool {
+  trainMember: MemberTrainer;
+  /** Threads that trained a member so far. */
+  threadsUsed(): number;
+  /** Whether an error is the pool's own (a thread that died), not a member's training failing. */
+  isCrash(err: unknown): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * How many threads the neural ODE's fits can use: at most `threads`, the fits that can run at
+ * once (the members; the candidates × folds of the cross-validation) and what the memory limit
+ * allows (README "Limits": every thread holds a member's optimiser state and solver tapes).
+ */
+export function heldOutThreads(spec: HeldOutSpec, threads: number): number {
+  if (spec.fitModel || threads <= 1) return 1;
+  const [t0, t1] = datasetSpan(spec.dataset);
+  const grid = linspace(t0, t1, spec.gridPoints ?? 200);
+  const training = trainingOnGrid(spec, grid);
+  const candidates = Object.values(structureCandidates(spec, training));
+  const folds = training.length >= 2 ? Math.min(training.length, 3) : 0;
+  const members = spec.neural?.ensemble ?? NEURAL_DEFAULTS.ensemble;
+  let t = Math.max(1, Math.min(threads, Math.max(members, candidates.length * folds)));
+  while (t > 1 && candidates.some((c) => neuralSizeProblem(training, c, t))) t--;
+  return t;
+}
+
+/**
+ * `runHeldOut` with the neural ODE's fits on worker threads: the cross-validation's fits, then
+ * the ensemble's members, each stage all at once on a pool of `heldOutThreads` threads (none:
+ * `runHeldOut` itself, on this thread). The files it leads to are `runHeldOut`'s, byte for byte
+ * (each fit depends only on its options and seed); `threads` says how many threads trained.
+ */
+export async function runHeldOutAsync(spec: HeldOutSpec, parallel: MemberThreads): Promise<HeldOutRun> {
+  const threads = heldOutThreads(spec, parallel.threads);
+  if (threads <= 1) return { ...runHeldOut(spec), threads: 1 };
+  const [t0, t1] = datasetSpan(spec.dataset);
+  const grid = linspace(t0, t1, spec.gridPoints ?? 200);
+  const trainTraj = trainingOnGrid(spec, grid);
+  const trainScale = spec.states.map((_, j) => pooledStd(trainTraj.map((tr) => tr.states[j]!)));
+  const start = performance.now();
+  const pool = await parallel.open(threads);
+  let fit: NeuralOdeFit;
+  try {
+    const structure = await resolveStructureAsync(spec, trainTraj, pool);
+    fit = await fitNeuralOdeAsync(
+      trainTraj,
+      { ...structure, seed: spec.seed ?? 0, onProgress: spec.onProgress },
+      pool.trainMember,
+    );
+  } finally {
+    await pool.close();
+  }
+  const trainSeconds = (performance.now() - start) / 1000;
+  return {
+    ...evaluateHeldOut(spec, fit, grid, trainScale, trainSeconds),
+    threads: Math.max(1, pool.threadsUsed()),
+  };
+}
+
+/**
+ * The candidate structures (name → neural options): with 'auto' and no reaction file, when the
+ * states and controls name a pathway with a built-in network, the S·r_θ model on that network
+ * (learned elasticities, Michaelis–Menten substrates) first; then the MLP (or the reaction
+ * file's model). Sizes that cannot fit are refused here, before anything is trained.
+ */
+function structureCandidates(
   spec: HeldOutSpec,
   training: GridTrajectory[],
-): Omit<NeuralFitOptions, 'seed'> {
+): Record<string, Omit<NeuralFitOptions, 'seed'>> {
   const neural = spec.neural ?? {};
   const found =
     neural.stoichiometry || (neural.structure ?? NEURAL_DEFAULTS.structure) !== 'auto'
@@ -221,17 +295,57 @@ export function resolveStructure(
   candidates[neural.stoichiometry ? 'reactions' : 'mlp'] = neural;
   // Sizes that cannot fit are refused before the cross-validation trains anything.
   for (const c of Object.values(candidates)) checkNeuralSize(training, c);
-  const first = Object.values(candidates)[0]!;
+  return candidates;
+}
+
+/**
+ * The neural options with the structure resolved. With 'auto' and no reaction file, when the
+ * states and controls name a pathway with a built-in network, the S·r_θ model on that network
+ * (learned elasticities, Michaelis–Menten substrates) and the MLP are compared by
+ * cross-validation over the training groups (`selectByCrossValidation`; with a single training
+ * group, the network is taken) and the better one is trained. With two or more training groups
+ * the same cross-validation (of the one candidate otherwise) gives the held-out error per state
+ * that calibrates the ensemble's band (`residualScale`: `heldOutSigma`).
+ */
+export function resolveStructure(
+  spec: HeldOutSpec,
+  training: GridTrajectory[],
+): Omit<NeuralFitOptions, 'seed'> {
+  const candidates = structureCandidates(spec, training);
   // Cross-validation over the training groups chooses the structure and calibrates the band.
-  if (training.length < 2) return first;
-  const measured = spec.train.map((name) =>
-    measuredStates(spec.dataset, groupByName(spec.dataset, name), spec.states),
-  );
-  const selection = selectByCrossValidation(candidates, training, measured, spec.seed ?? 0, (m) =>
-    spec.onProgress?.(m, 0),
+  if (training.length < 2) return Object.values(candidates)[0]!;
+  const selection = selectByCrossValidation(
+    candidates,
+    training,
+    measuredTraining(spec),
+    spec.seed ?? 0,
+    (m) => spec.onProgress?.(m, 0),
   );
   return { ...candidates[selection.chosen]!, residualScale: selection.heldOutSigma, selection };
 }
+
+/** `resolveStructure` with the cross-validation's fits on the pool: the same result. */
+async function resolveStructureAsync(
+  spec: HeldOutSpec,
+  training: GridTrajectory[],
+  pool: MemberPool,
+): Promise<Omit<NeuralFitOptions, 'seed'>> {
+  const candidates = structureCandidates(spec, training);
+  if (training.length < 2) return Object.values(candidates)[0]!;
+  const selection = await selectByCrossValidationAsync(
+    candidates,
+    training,
+    measuredTraining(spec),
+    spec.seed ?? 0,
+    pool.trainMember,
+    (err) => pool.isCrash(err),
+    (m) => spec.onProgress?.(m, 0),
+  );
+  return { ...candidates[selection.chosen]!, residualScale: selection.heldOutSigma, selection };
+}
+
+const measuredTraining = (spec: HeldOutSpec) =>
+  spec.train.map((name) => measuredStates(spec.dataset, groupByName(spec.dataset, name), spec.states));
 
 function groupByName(ds: Dataset, name: string): Group {
   const g = ds.groups.find((x) => x.name === name);

@@ -49,12 +49,20 @@ function tapeDoubles(s: NetworkShape): number {
  * Bytes to train (or predict with) `members` such networks on a grid of `gridPoints`: each
  * member's parameters, and during its training about eight more copies of them (gradient,
  * Adam moments, best parameters, L-BFGS history) and the tapes of the solver's stages (rk4: four
- * per interval) over the grid.
+ * per interval) over the grid; with `threads` members training at once (worker threads), that
+ * many sets of copies and tapes, and a copy of each member in the thread that trained it.
  */
-function modelBytes(s: NetworkShape, members: number, gridPoints: number, training: boolean): number {
+function modelBytes(
+  s: NetworkShape,
+  members: number,
+  gridPoints: number,
+  training: boolean,
+  threads = 1,
+): number {
   const p = networkParams(s);
-  const copies = members + (training ? 8 : 2);
-  return 8 * (copies * p + 4 * Math.max(gridPoints, 1) * tapeDoubles(s));
+  const t = Math.max(1, threads);
+  const copies = members + (t > 1 ? t : 0) + t * (training ? 8 : 2);
+  return 8 * (copies * p + t * 4 * Math.max(gridPoints, 1) * tapeDoubles(s));
 }
 
 function mib(bytes: number): string {
@@ -63,18 +71,20 @@ function mib(bytes: number): string {
 
 /**
  * Why a model of this shape cannot be built, or undefined when it fits: more parameters than
- * MAX_MODEL_PARAMS, or more memory than MAX_MODEL_BYTES.
+ * MAX_MODEL_PARAMS, or more memory than MAX_MODEL_BYTES (with `threads` members training at once:
+ * `train --threads` trains on fewer threads rather than exceed it).
  */
 export function modelSizeProblem(
   s: NetworkShape,
   members: number,
   gridPoints: number,
   training: boolean,
+  threads = 1,
 ): string | undefined {
   const params = networkParams(s) * members;
   if (!(params <= MAX_MODEL_PARAMS))
     return `${members} network(s) with hidden widths ${s.hidden.join(',')} would have ${params.toExponential(2)} parameters, more than the limit of ${MAX_MODEL_PARAMS.toLocaleString('en-US')}`;
-  const bytes = modelBytes(s, members, gridPoints, training);
+  const bytes = modelBytes(s, members, gridPoints, training, threads);
   if (!(bytes <= MAX_MODEL_BYTES))
     return `hidden widths ${s.hidden.join(',')} on a grid of ${gridPoints} points would need about ${mib(bytes)} of memory, more than the limit of ${mib(MAX_MODEL_BYTES)}`;
   return undefined;

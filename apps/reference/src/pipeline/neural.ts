@@ -5,15 +5,19 @@ import {
   type ControlTransformJSON,
   type EnsembleJSON,
   EnsembleModel,
+  type EnsembleTrainOptions,
   type LearningRateSchedule,
   loadEnsemble,
   loadModel,
+  type MemberTrainer,
   type NeuralODEJSON,
   type NonNegativity,
   type PredictOptions,
   type SolverMethod,
   type TrainOptions,
+  type TrainProgress,
   trainEnsemble,
+  trainEnsembleAsync,
 } from '@kinetica/autodiff-ode';
 import type { ParametricField } from '@kinetica/diagnostics';
 import type { GridTrajectory } from '../baseline/costello-martin';
@@ -273,8 +277,21 @@ export function checkNeuralSize(
   const epochs = options.epochs ?? NEURAL_DEFAULTS.epochs;
   if (!(epochs <= MAX_EPOCHS))
     throw new CliError(`--epochs: ${epochs} is more than the limit of ${MAX_EPOCHS.toLocaleString('en-US')}`);
+  const tooBig = neuralSizeProblem(train, options, 1);
+  if (tooBig) throw new CliError(tooBig);
+}
+
+/**
+ * Why the fit's networks, with `threads` members training at once, cannot fit in memory (naming
+ * --hidden and --ensemble), or undefined.
+ */
+export function neuralSizeProblem(
+  train: readonly GridTrajectory[],
+  options: Omit<NeuralFitOptions, 'seed'>,
+  threads: number,
+): string | undefined {
   const first = train[0];
-  if (!first) return;
+  if (!first) return undefined;
   const nStates = first.states.length;
   const reactions = options.stoichiometry?.S[0]?.length ?? 0;
   const members = options.ensemble ?? NEURAL_DEFAULTS.ensemble;
@@ -284,12 +301,18 @@ export function checkNeuralSize(
     hidden,
     outputs: reactions > 0 ? reactions : 2 * nStates,
   };
-  const tooBig = modelSizeProblem(shape, members, first.t.length, true);
-  if (tooBig) throw new CliError(`--hidden ${hidden.join(',')}, --ensemble ${members}: ${tooBig}`);
+  const tooBig = modelSizeProblem(shape, members, first.t.length, true, threads);
+  return tooBig && `--hidden ${hidden.join(',')}, --ensemble ${members}: ${tooBig}`;
 }
 
-/** Train on grid trajectories (states and controls interpolated onto the grid, protocol step 1). */
-export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions): NeuralOdeFit {
+/**
+ * What `fitNeuralOde` trains: the ensemble's options (checked, with the progress and loss-curve
+ * callbacks), and how the trained ensemble becomes the fit.
+ */
+function prepareNeuralFit(
+  train: GridTrajectory[],
+  options: NeuralFitOptions,
+): { ensemble: EnsembleTrainOptions; finish: (model: EnsembleModel) => NeuralOdeFit } {
   const method = options.method ?? 'rk4';
   if (!NEURAL_METHODS.includes(method))
     throw new RangeError(`--method must be one of ${NEURAL_METHODS.join(', ')}; got '${method}'`);
@@ -302,13 +325,17 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
     throw new RangeError(`ensemble must be a positive integer; got ${members}`);
   checkNeuralSize(train, options);
   const hidden = options.hidden ?? NEURAL_DEFAULTS.hidden;
-  let member = 0;
-  const progress = (epoch: number, total: number, loss: number) =>
-    options.onProgress?.(
+  // Each member's share done (members may train at the same time, on worker threads).
+  const done = new Float64Array(members);
+  const progress = (member: number, epoch: number, total: number, loss: number) => {
+    if (!options.onProgress) return;
+    done[member] = Math.min(1, (epoch + 1) / total);
+    options.onProgress(
       `${members > 1 ? `member ${member + 1}/${members} ` : ''}epoch ${epoch + 1}/${total} loss ${loss.toExponential(3)}`,
-      (member + (epoch + 1) / total) / members,
+      done.reduce((a, b) => a + b, 0) / members,
       { member, members, epoch, epochs: total, loss },
     );
+  };
   const controlTransform = options.stoichiometry
     ? 'none'
     : (options.controlTransform ?? NEURAL_DEFAULTS.controlTransform);
@@ -327,7 +354,7 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
   // goes below zero.
   const nonnegative = train.every((tr) => tr.states.every((s) => s.every((v) => !(v < 0))));
   const lossHistory = new Array<number>(epochs).fill(0);
-  const { model } = trainEnsemble({
+  const ensemble: EnsembleTrainOptions = {
     trajectories,
     hidden,
     activation: options.activation ?? NEURAL_DEFAULTS.activation,
@@ -348,21 +375,45 @@ export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions)
       predict: method === 'rk4' ? { method: 'rk4', substeps: 1 } : {},
       ...(options.residualScale ? { residualScale: options.residualScale } : {}),
     },
-    onProgress: (p) => progress(p.epoch, p.epochs, p.loss),
-    onMember: (e, result) => {
-      member = e + 1;
+    ...(options.onProgress
+      ? { onMemberProgress: (m: number, p: TrainProgress) => progress(m, p.epoch, p.epochs, p.loss) }
+      : {}),
+    // Called in member order, however the members were trained: the same sums, to the bit.
+    onMember: (_, result) => {
       // The loss curve shown is the members' mean per Adam epoch (refinement iterations follow them).
       result.history.forEach((h, i) => {
         if (i < epochs) lossHistory[i]! += h.loss / members;
       });
     },
-  });
+  };
   const structure = options.stoichiometry
     ? options.network
       ? `network:${options.network}`
       : 'reactions'
     : 'mlp';
-  return wrap(model, input, lossHistory, structure, options.selection);
+  return {
+    ensemble,
+    finish: (model) => wrap(model, input, lossHistory, structure, options.selection),
+  };
+}
+
+/** Train on grid trajectories (states and controls interpolated onto the grid, protocol step 1). */
+export function fitNeuralOde(train: GridTrajectory[], options: NeuralFitOptions): NeuralOdeFit {
+  const { ensemble, finish } = prepareNeuralFit(train, options);
+  return finish(trainEnsemble(ensemble).model);
+}
+
+/**
+ * `fitNeuralOde` with the members trained by `trainMember` (the app's pool of worker threads),
+ * all at once: the same fit, bit for bit (autodiff-ode's `trainEnsembleAsync`).
+ */
+export async function fitNeuralOdeAsync(
+  train: GridTrajectory[],
+  options: NeuralFitOptions,
+  trainMember: MemberTrainer,
+): Promise<NeuralOdeFit> {
+  const { ensemble, finish } = prepareNeuralFit(train, options);
+  return finish((await trainEnsembleAsync({ ...ensemble, trainMember })).model);
 }
 
 export function loadNeuralOde(json: unknown): NeuralOdeFit {

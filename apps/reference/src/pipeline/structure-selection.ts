@@ -1,6 +1,7 @@
 import type { GridTrajectory } from '../baseline/costello-martin';
 import { type MeasuredState, pooledStd, scorePrediction } from '../protocol';
-import { fitNeuralOde, type NeuralFitOptions } from './neural';
+import type { MemberTrainer } from '@kinetica/autodiff-ode';
+import { fitNeuralOde, fitNeuralOdeAsync, type NeuralFitOptions, type NeuralOdeFit } from './neural';
 
 /** The band's level (80%): the quantile of |residual| and the normal quantile z₀.₉ that match it. */
 const BAND_Q = 0.8;
@@ -55,6 +56,85 @@ export interface StructureSelection {
   heldOutSigma: number[];
 }
 
+/** One fold's held-out figures: nRMSE per held-out group and measured state, |residuals| per state. */
+interface FoldOutcome {
+  values: number[];
+  residuals: number[][];
+}
+
+const foldCount = (training: readonly GridTrajectory[]) => Math.min(training.length, 3);
+
+/** The training groups of a fold (group i is held out in fold i mod k). */
+const fitGroups = (training: GridTrajectory[], fold: number, k: number) =>
+  training.filter((_, i) => i % k !== fold);
+
+/** Predict and score the held-out groups of a fold with the model fitted on the others. */
+function scoreFold(
+  fit: NeuralOdeFit,
+  training: GridTrajectory[],
+  measured: MeasuredState[][],
+  fold: number,
+  k: number,
+): FoldOutcome {
+  const n = training[0]!.states.length;
+  const fitOn = fitGroups(training, fold, k);
+  const scale = training[0]!.states.map((_, j) => pooledStd(fitOn.map((tr) => tr.states[j]!)));
+  const values: number[] = [];
+  const residuals: number[][] = Array.from({ length: n }, () => []);
+  training.forEach((tr, i) => {
+    if (i % k !== fold) return;
+    const predicted = fit.predict(
+      tr.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!)),
+      tr.controls,
+      tr.t,
+    );
+    const scores = scorePrediction(measured[i]!, tr.t, predicted, scale);
+    measured[i]!.forEach((m, j) => {
+      // A state the held-out group does not measure has no score.
+      if (m.times.length === 0) return;
+      values.push(scores.nrmse[m.name]!);
+      for (const e of scores.residuals[m.name]!) residuals[j]!.push(Math.abs(e));
+    });
+  });
+  return { values, residuals };
+}
+
+/** The selection from each candidate's folds in order (null: a fit or prediction failed). */
+function selectionOf(
+  candidates: Record<string, unknown>,
+  outcomes: Record<string, (FoldOutcome | null)[]>,
+  k: number,
+  n: number,
+): StructureSelection {
+  const scores: Record<string, number> = {};
+  const sigma: Record<string, number[]> = {};
+  for (const name of Object.keys(candidates)) {
+    const folds = outcomes[name]!;
+    const failed = folds.some((f) => f === null);
+    const values: number[] = [];
+    const residuals: number[][] = Array.from({ length: n }, () => []);
+    if (!failed) {
+      for (const f of folds as FoldOutcome[]) {
+        values.push(...f.values);
+        f.residuals.forEach((r, j) => {
+          for (const e of r) residuals[j]!.push(e);
+        });
+      }
+    }
+    scores[name] = failed ? Number.POSITIVE_INFINITY : selectionCriterion(values);
+    sigma[name] = residuals.map((r) => (r.length > 0 && !failed ? quantile(r, BAND_Q) / Z_BAND : Number.NaN));
+  }
+  let chosen = Object.keys(candidates)[0]!;
+  for (const name of Object.keys(candidates)) if (scores[name]! < scores[chosen]!) chosen = name;
+  return {
+    criterion: `geometric mean of nRMSE (floored at ${NRMSE_FLOOR}) over held-out training groups and states`,
+    folds: k,
+    scores,
+    chosen,
+    heldOutSigma: sigma[chosen]!,
+  };
+}
+
 /**
  * Choose among candidate model settings by cross-validation over the training groups only: k =
  * min(groups, 3) folds (group i in fold i mod k); each candidate is trained (one member, the run's
@@ -71,49 +151,68 @@ export function selectByCrossValidation(
   seed: number,
   onProgress?: (message: string) => void,
 ): StructureSelection {
-  const k = Math.min(training.length, 3);
-  const n = training[0]!.states.length;
-  const scores: Record<string, number> = {};
-  const sigma: Record<string, number[]> = {};
+  const k = foldCount(training);
+  const outcomes: Record<string, (FoldOutcome | null)[]> = {};
   for (const [name, options] of Object.entries(candidates)) {
-    const values: number[] = [];
-    let failed = false;
-    const residuals: number[][] = Array.from({ length: n }, () => []);
-    for (let fold = 0; fold < k && !failed; fold++) {
+    const folds: (FoldOutcome | null)[] = (outcomes[name] = []);
+    // A failed fold decides the candidate: the folds after it are not trained.
+    for (let fold = 0; fold < k && !folds.includes(null); fold++) {
       onProgress?.(`choosing the model: ${name}, fold ${fold + 1}/${k}`);
-      const fitOn = training.filter((_, i) => i % k !== fold);
-      const scale = training[0]!.states.map((_, j) => pooledStd(fitOn.map((tr) => tr.states[j]!)));
       try {
-        const fit = fitNeuralOde(fitOn, { ...options, ensemble: 1, seed });
-        training.forEach((tr, i) => {
-          if (i % k !== fold) return;
-          const predicted = fit.predict(
-            tr.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!)),
-            tr.controls,
-            tr.t,
-          );
-          const scores = scorePrediction(measured[i]!, tr.t, predicted, scale);
-          measured[i]!.forEach((m, j) => {
-            // A state the held-out group does not measure has no score.
-            if (m.times.length === 0) return;
-            values.push(scores.nrmse[m.name]!);
-            for (const e of scores.residuals[m.name]!) residuals[j]!.push(Math.abs(e));
-          });
-        });
+        const fit = fitNeuralOde(fitGroups(training, fold, k), { ...options, ensemble: 1, seed });
+        folds.push(scoreFold(fit, training, measured, fold, k));
       } catch {
-        failed = true;
+        folds.push(null);
       }
     }
-    scores[name] = failed ? Number.POSITIVE_INFINITY : selectionCriterion(values);
-    sigma[name] = residuals.map((r) => (r.length > 0 && !failed ? quantile(r, BAND_Q) / Z_BAND : Number.NaN));
   }
-  let chosen = Object.keys(candidates)[0]!;
-  for (const name of Object.keys(candidates)) if (scores[name]! < scores[chosen]!) chosen = name;
-  return {
-    criterion: `geometric mean of nRMSE (floored at ${NRMSE_FLOOR}) over held-out training groups and states`,
-    folds: k,
-    scores,
-    chosen,
-    heldOutSigma: sigma[chosen]!,
-  };
+  return selectionOf(candidates, outcomes, k, training[0]!.states.length);
+}
+
+/**
+ * `selectByCrossValidation` with every fit (candidate × fold) trained at once by `trainMember`
+ * (the app's pool of worker threads): the same selection, to the bit, since each fit depends only
+ * on its options and the figures are combined in candidate and fold order. `isCrash` names
+ * errors that are not a fit failing (a worker thread that died): they are thrown, not scored.
+ */
+export async function selectByCrossValidationAsync(
+  candidates: Record<string, Omit<NeuralFitOptions, 'seed'>>,
+  training: GridTrajectory[],
+  measured: MeasuredState[][],
+  seed: number,
+  trainMember: MemberTrainer,
+  isCrash: (err: unknown) => boolean,
+  onProgress?: (message: string) => void,
+): Promise<StructureSelection> {
+  const k = foldCount(training);
+  const total = Object.keys(candidates).length * k;
+  let finished = 0;
+  onProgress?.(`choosing the model: ${total} cross-validation fits`);
+  const runs = Object.entries(candidates).map(([name, options]) =>
+    Array.from({ length: k }, async (_, fold): Promise<FoldOutcome | null> => {
+      try {
+        const fit = await fitNeuralOdeAsync(
+          fitGroups(training, fold, k),
+          { ...options, ensemble: 1, seed },
+          trainMember,
+        );
+        return scoreFold(fit, training, measured, fold, k);
+      } catch (err) {
+        if (isCrash(err)) throw err;
+        return null;
+      } finally {
+        finished++;
+        onProgress?.(
+          `choosing the model: ${finished}/${total} cross-validation fits done (${name}, fold ${fold + 1}/${k})`,
+        );
+      }
+    }),
+  );
+  // A crash rejects at once (the caller closes the pool, ending the fits still running).
+  const done = await Promise.all(runs.flat());
+  const outcomes: Record<string, (FoldOutcome | null)[]> = {};
+  Object.keys(candidates).forEach((name, c) => {
+    outcomes[name] = done.slice(c * k, (c + 1) * k);
+  });
+  return selectionOf(candidates, outcomes, k, training[0]!.states.length);
 }

@@ -53,7 +53,8 @@ export async function runTask(task: RunTask): Promise<RunOutcome> {
   try {
     work = mkdtempSync(join(runs, `.work-${host}-${process.pid}-`));
     const staged = join(work, basename(task.out));
-    await trainCommand.run([...task.args, `--out=${staged}`, '--quiet']);
+    // One thread per run: the sweep's parallelism is its runs (--workers, --concurrency).
+    await trainCommand.run([...task.args, `--out=${staged}`, '--quiet', '--threads=1']);
     const metrics: unknown = JSON.parse(readFileSync(join(staged, 'metrics.json'), 'utf8'));
     try {
       renameSync(task.out, join(work, 'previous'));

@@ -38,7 +38,7 @@ export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
 export const MAX_RUNS = 100_000;
 
 /** Options of the run command a sweep sets itself, or that only change what a run prints. */
-const RESERVED = new Set(['out', 'json', 'quiet']);
+const RESERVED = new Set(['out', 'json', 'quiet', 'threads']);
 /** Options of `train` that name files: relative paths are taken from the spec's folder. */
 const PATH_OPTIONS = new Set(['data', 'reactions']);
 /** Options every train run needs (`train` itself checks them only once it runs). */
@@ -70,7 +70,9 @@ export function readSweepSpec(file: string, runOptions: OptionSpec): SweepSpec {
   const checkName = (where: string, name: string) => {
     if (RESERVED.has(name))
       throw fail(
-        `${where}.${name}: set by the sweep itself (each run writes DIR/runs/<id>, quietly); remove it`,
+        name === 'threads'
+          ? `${where}.${name}: set by the sweep itself (each run trains on one thread; --workers sets how many run at once); remove it`
+          : `${where}.${name}: set by the sweep itself (each run writes DIR/runs/<id>, quietly); remove it`,
       );
     if (!(name in runOptions))
       throw fail(`${where}.${name}: not an option of kinetica train (known: ${known.join(', ')})`);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { NeuralODE } from '../field/neural-ode';
 import { createRng } from '../random/rng';
-import { EnsembleModel, loadEnsemble, mixtureQuantile, trainEnsemble } from './ensemble';
+import {
+  EnsembleModel,
+  loadEnsemble,
+  mixtureQuantile,
+  trainEnsemble,
+  trainEnsembleAsync,
+  trainResultToJSON,
+} from './ensemble';
+import { trainNeuralODE } from './train';
 import { TrainedModel } from './trained-model';
 
 describe('mixtureQuantile', () => {
@@ -115,5 +123,116 @@ describe('EnsembleModel', () => {
     }
     expect(inside / total).toBeGreaterThan(0.6);
     expect(inside / total).toBeLessThan(0.97);
+  });
+});
+
+describe('trainEnsembleAsync', () => {
+  // Two states, one control; A → B catalysed by the control (S·r_θ with learned elasticity,
+  // saturation and Michaelis constants), and the plain MLP on the same data.
+  const grid = Array.from({ length: 13 }, (_, i) => i * 0.5);
+  const trajectory = (a0: number, level: number) => ({
+    times: grid,
+    states: grid.map((t) => [a0 * Math.exp(-0.3 * level * t), a0 * (1 - Math.exp(-0.3 * level * t))]),
+    controls: { times: grid, values: grid.map((t) => [level * (1 + 0.05 * t)]) },
+  });
+  const trajectories = [trajectory(1, 1), trajectory(1.5, 0.7), trajectory(0.8, 1.3)];
+  const settings = {
+    mlp: { hidden: [6] },
+    reactions: {
+      hidden: [4],
+      stoichiometry: {
+        S: [[-1], [1]],
+        enzymes: [0],
+        massAction: true,
+        michaelisMenten: true,
+        elasticity: 'learned' as const,
+        elasticityInit: 0.75,
+        enzymeSaturation: 'learned' as const,
+        enzymeSaturationInit: 3,
+      },
+    },
+  };
+  const common = { trajectories, epochs: 12, method: 'rk4' as const, lr: 0.02, seed: 7 };
+  const json = (m: { toJSON(): unknown }) => JSON.stringify(m.toJSON());
+
+  for (const [name, extra] of Object.entries(settings)) {
+    it(`gives trainEnsemble's ensemble bit for bit, members trained out of order and sent as JSON (${name})`, async () => {
+      const members = 4;
+      const sync = trainEnsemble({ ...common, ...extra, ensemble: { members, nonnegative: true } });
+      const started: number[] = [];
+      const finished: number[] = [];
+      const order: number[] = [];
+      const progress = new Map<number, number>();
+      const result = await trainEnsembleAsync({
+        ...common,
+        ...extra,
+        ensemble: { members, nonnegative: true },
+        onMember: (i) => order.push(i),
+        onMemberProgress: (i, p) => progress.set(i, p.epoch + 1),
+        // As a pool of threads would: every member starts at once, the last one ends first, and
+        // each result crosses as data (structured clone of its JSON form, through JSON text).
+        trainMember: async (task) => {
+          started.push(task.index);
+          expect(task.seed).toBe(common.seed + task.index);
+          expect(task.options.seed).toBe(task.seed);
+          await new Promise((resolve) => setTimeout(resolve, 5 * (members - task.index)));
+          const r = trainNeuralODE(task.options);
+          finished.push(task.index);
+          return structuredClone(JSON.parse(JSON.stringify(trainResultToJSON(r))));
+        },
+      });
+      expect(started).toEqual([0, 1, 2, 3]);
+      expect(finished).toEqual([3, 2, 1, 0]);
+      expect(order).toEqual([0, 1, 2, 3]);
+      expect([...progress.entries()].sort()).toEqual([0, 1, 2, 3].map((i) => [i, 12]));
+      expect(json(result.model)).toBe(json(sync.model));
+      // The residual scale was computed from the rebuilt members: the same doubles.
+      expect(Array.from(result.model.residualScale)).toEqual(Array.from(sync.model.residualScale));
+      expect(result.results.map((r) => r.history.map((h) => h.loss))).toEqual(
+        sync.results.map((r) => r.history.map((h) => h.loss)),
+      );
+      const x0 = [1.1, 0];
+      const controls = trajectory(1.1, 0.9).controls;
+      const a = result.model.predictBand(x0, controls, grid);
+      const b = sync.model.predictBand(x0, controls, grid);
+      for (const key of ['median', 'lower', 'upper'] as const)
+        expect(a[key].map((r) => Array.from(r))).toEqual(b[key].map((r) => Array.from(r)));
+    });
+  }
+
+  it('rejects with the first failing member’s error, after the members before it, aborting those after', async () => {
+    const aborted: number[] = [];
+    const done: number[] = [];
+    const members: number[] = [];
+    const run = trainEnsembleAsync({
+      ...common,
+      ...settings.mlp,
+      ensemble: { members: 5 },
+      onMember: (i) => members.push(i),
+      trainMember: async ({ index, options, signal }) => {
+        signal.addEventListener('abort', () => aborted.push(index));
+        // Member 3 fails first, member 1 later: the error is member 1's, as trainEnsemble's would be.
+        const wait = [30, 20, 5, 1, 40][index]!;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (index === 1) throw new RangeError('member 1 failed');
+        if (index === 3) throw new Error('member 3 failed');
+        done.push(index);
+        return trainNeuralODE({ ...options, epochs: 1 });
+      },
+    });
+    await expect(run).rejects.toThrow(RangeError);
+    await expect(run).rejects.toThrow('member 1 failed');
+    expect(members).toEqual([0]);
+    expect(done).toContain(0);
+    expect(aborted.sort()).toEqual([2, 3, 4]);
+  });
+
+  it('without a trainer, trains on this thread as trainEnsemble does', async () => {
+    const a = await trainEnsembleAsync({ ...common, ...settings.mlp, ensemble: { members: 2 } });
+    const b = trainEnsemble({ ...common, ...settings.mlp, ensemble: { members: 2 } });
+    expect(json(a.model)).toBe(json(b.model));
+    await expect(trainEnsembleAsync({ ...common, ensemble: { members: 0 } })).rejects.toThrow(
+      /ensemble.members must be a positive integer/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import type { ControlSeries } from '../field/controls';
-import { type TrainOptions, type TrainResult, type TrainingTrajectory, trainNeuralODE } from './train';
+import {
+  type RefineSummary,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainResult,
+  type TrainingTrajectory,
+  trainNeuralODE,
+} from './train';
 import {
   checkMethod,
   loadModel,
@@ -325,26 +332,109 @@ export interface EnsembleTrainOptions extends TrainOptions {
    * missing or not a finite number ≥ 0 is the members' training RMSE (`trainingResidualScale`).
    */
   ensemble?: EnsembleOptions & { members?: number; residualScale?: ArrayLike<number> };
-  /** Called after each member with its index and result. */
+  /** Called after each member with its index and result, in member order. */
   onMember?: (index: number, result: TrainResult) => void;
+  /**
+   * Called after each epoch of a member with its index and progress (`onProgress` gets the same
+   * progress without the index).
+   */
+  onMemberProgress?: (index: number, progress: TrainProgress) => void;
 }
 
-/** Train neural ODEs on the same data from consecutive seeds and combine them. */
-export function trainEnsemble(options: EnsembleTrainOptions): {
-  model: EnsembleModel;
-  results: TrainResult[];
-} {
-  const { ensemble = {}, onMember, ...train } = options;
-  const count = ensemble.members ?? 5;
+/**
+ * A member's `TrainResult` as plain data (the model as `toJSON()` writes it): what crosses a
+ * thread or process boundary, by structured clone or JSON. `trainResultFromJSON` rebuilds the
+ * result; its model predicts exactly as the original (JSON round-trips doubles).
+ */
+export interface TrainResultJSON {
+  model: NeuralODEJSON;
+  history: TrainProgress[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  refine?: RefineSummary;
+}
+
+export function trainResultToJSON(result: TrainResult): TrainResultJSON {
+  return {
+    model: result.model.toJSON(),
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    stoppedEarly: result.stoppedEarly,
+    ...(result.refine ? { refine: result.refine } : {}),
+  };
+}
+
+export function trainResultFromJSON(json: TrainResultJSON): TrainResult {
+  return {
+    model: loadModel(json.model),
+    history: json.history,
+    bestEpoch: json.bestEpoch,
+    stoppedEarly: json.stoppedEarly,
+    ...(json.refine ? { refine: json.refine } : {}),
+  };
+}
+
+/** One member for a `MemberTrainer`. */
+export interface EnsembleMemberTask {
+  /** Member index, from 0. */
+  index: number;
+  /** Its seed: the ensemble's seed + index. */
+  seed: number;
+  /**
+   * `trainNeuralODE`'s options for this member (its seed set). `onProgress`, when present, is a
+   * function: a trainer on another thread drops it from what it sends and calls it with the
+   * progress the member reports.
+   */
+  options: TrainOptions;
+  /** Aborted when the member's result is no longer wanted (a member before it failed). */
+  signal: AbortSignal;
+}
+
+/**
+ * Trains one member, e.g. on a worker thread: `trainNeuralODE(task.options)`, or its result as
+ * plain data (`trainResultToJSON`). A member that fails rejects with the error.
+ */
+export type MemberTrainer = (task: EnsembleMemberTask) => Promise<TrainResult | TrainResultJSON>;
+
+export interface EnsembleTrainAsyncOptions extends EnsembleTrainOptions {
+  /**
+   * Trains each member (default: `trainNeuralODE` on this thread, one member after another).
+   * Called for every member at once; the trainer decides how many run at a time (a pool of
+   * threads). Each member's result depends only on its options and seed, so the ensemble is the
+   * one `trainEnsemble` returns, bit for bit, however the members were trained.
+   */
+  trainMember?: MemberTrainer;
+}
+
+/** The member's options: its seed, and progress reported with its index. */
+function memberOptions(options: EnsembleTrainOptions, index: number): TrainOptions {
+  const { ensemble: _e, onMember: _m, onMemberProgress, ...train } = options;
+  const seed = (train.seed ?? 0) + index;
+  if (!onMemberProgress) return { ...train, seed };
+  const { onProgress } = train;
+  return {
+    ...train,
+    seed,
+    onProgress: (p) => {
+      onProgress?.(p);
+      onMemberProgress(index, p);
+    },
+  };
+}
+
+function memberCount(options: EnsembleTrainOptions, where: string): number {
+  const count = options.ensemble?.members ?? 5;
   if (!Number.isInteger(count) || count < 1)
-    throw new RangeError(`trainEnsemble: ensemble.members must be a positive integer, got ${count}`);
-  const seed = train.seed ?? 0;
-  const results: TrainResult[] = [];
-  for (let i = 0; i < count; i++) {
-    const r = trainNeuralODE({ ...train, seed: seed + i });
-    results.push(r);
-    onMember?.(i, r);
-  }
+    throw new RangeError(`${where}: ensemble.members must be a positive integer, got ${count}`);
+  return count;
+}
+
+/** The ensemble of trained members: their combination, and the residual scale where none was given. */
+function combineMembers(
+  options: EnsembleTrainOptions,
+  results: TrainResult[],
+): { model: EnsembleModel; results: TrainResult[] } {
+  const { ensemble = {} } = options;
   const models = results.map((r) => r.model);
   const { residualScale: given, members: _, ...combine } = ensemble;
   const predict = combine.predict ?? {};
@@ -353,8 +443,69 @@ export function trainEnsemble(options: EnsembleTrainOptions): {
   // The training RMSE is computed only where no scale was given (it costs a prediction per member).
   let scale = given && Array.from({ length: n }, (_, j) => j).every(usable) ? Float64Array.from(given) : null;
   if (!scale) {
-    const fitted = trainingResidualScale(models, train.trajectories, predict);
+    const fitted = trainingResidualScale(models, options.trajectories, predict);
     scale = fitted.map((r, j) => (usable(j) ? given![j]! : r));
   }
   return { model: new EnsembleModel(models, scale, { ...combine, predict }), results };
+}
+
+/** Train neural ODEs on the same data from consecutive seeds and combine them. */
+export function trainEnsemble(options: EnsembleTrainOptions): {
+  model: EnsembleModel;
+  results: TrainResult[];
+} {
+  const count = memberCount(options, 'trainEnsemble');
+  const results: TrainResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = trainNeuralODE(memberOptions(options, i));
+    results.push(r);
+    options.onMember?.(i, r);
+  }
+  return combineMembers(options, results);
+}
+
+/**
+ * `trainEnsemble` with the members trained by `trainMember` (e.g. on a pool of worker threads),
+ * all at once. The result is `trainEnsemble`'s, bit for bit: each member depends only on its
+ * options and seed, and everything after (`onMember`, in member order, the residual scale, the
+ * combination) happens here as there. A member that fails rejects with its error, after the
+ * members before it have ended (so the error is the one `trainEnsemble` would throw: the first
+ * failing member's); the members after it are aborted (`task.signal`).
+ */
+export async function trainEnsembleAsync(
+  options: EnsembleTrainAsyncOptions,
+): Promise<{ model: EnsembleModel; results: TrainResult[] }> {
+  const { trainMember, ...ensembleOptions } = options;
+  const count = memberCount(options, 'trainEnsembleAsync');
+  // Plain data carries the model's JSON form (a TrainedModel, of whichever copy of this package, has no `format`).
+  const fromTrainer = (r: TrainResult | TrainResultJSON): TrainResult =>
+    (r.model as Partial<NeuralODEJSON>).format === 'kinetica-neural-ode'
+      ? trainResultFromJSON(r as TrainResultJSON)
+      : (r as TrainResult);
+  if (!trainMember) return trainEnsemble(ensembleOptions);
+  const aborts = Array.from({ length: count }, () => new AbortController());
+  const seed = options.seed ?? 0;
+  const pending = aborts.map((abort, index) => {
+    const p = Promise.resolve().then(() =>
+      trainMember({
+        index,
+        seed: seed + index,
+        options: memberOptions(ensembleOptions, index),
+        signal: abort.signal,
+      }),
+    );
+    // A failure aborts the members after it (their results would not be used); the ones before
+    // it still end, so that the first failure in member order is the one reported.
+    p.catch(() => {
+      for (let j = index + 1; j < count; j++) aborts[j]!.abort();
+    });
+    return p;
+  });
+  const results: TrainResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = fromTrainer(await pending[i]!);
+    results.push(r);
+    options.onMember?.(i, r);
+  }
+  return combineMembers(ensembleOptions, results);
 }
