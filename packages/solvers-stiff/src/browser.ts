@@ -8,6 +8,8 @@
  * The Node root (src/index.ts) re-exports this entry, the reverse-mode one and the test set.
  */
 export { isMethodName, isStiffMethod, solve, stiffMethodNames } from './solve';
+export { solveEnsemble } from './ensemble';
+export type { EnsembleMemberProblem } from './ensemble';
 export { auto } from './auto';
 export type { AutoOptions } from './auto';
 export { radau5 } from './implicit/radau5';
