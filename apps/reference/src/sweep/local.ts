@@ -20,29 +20,44 @@ export function taskOf(dir: string, run: SweepRun): RunTask {
 }
 
 /**
- * Run `runs` on a pool of `workers` threads (piscina), calling `onResult` as each one ends, in
- * the order they end. A run that fails is a result too; this never rejects for one.
+ * Run `runs` on a pool of `workers` threads (piscina) loading `file` (the runner), calling
+ * `onResult` as each one ends, in the order they end. A run that fails is a result too; this never
+ * rejects for one.
  */
 export async function runLocal(
   dir: string,
   runs: readonly SweepRun[],
   workers: number,
   onResult: (line: ResultLine) => void,
+  file = runnerFile(),
 ): Promise<void> {
   const threads = Math.max(1, Math.min(workers, runs.length));
   const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunOutcome>({
-    filename: runnerFile(),
+    filename: file,
     name: 'runTask',
     minThreads: threads,
     maxThreads: threads,
   });
+  // An error of the pool itself (a thread failing outside any run, e.g. while loading the runner)
+  // fails every run still waiting, instead of leaving them queued for threads that never come
+  // (and instead of an unhandled 'error' event ending the process with a stack trace).
+  let failPool: (err: Error) => void = () => {};
+  const broken = new Promise<never>((_, reject) => {
+    failPool = reject;
+  });
+  broken.catch(() => {});
+  pool.on('error', (err: unknown) =>
+    failPool(
+      new Error(`worker threads failed: ${oneLine(err instanceof Error ? err.message : String(err))}`),
+    ),
+  );
   try {
     await Promise.all(
       runs.map(async (run) => {
         const start = performance.now();
         try {
-          const r = await pool.run(taskOf(dir, run));
+          const r = await Promise.race([pool.run(taskOf(dir, run)), broken]);
           onResult({
             id: run.id,
             params: run.params,
