@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NeuralODE, type NeuralODESpec } from '../field/neural-ode';
+import { WasmPairMLP } from '../mlp/wasm-pair';
 import { createRng } from '../random/rng';
 import { DesignPredictor } from './design-predictor';
 import { EnsembleModel } from './ensemble';
@@ -110,6 +111,27 @@ describe('DesignPredictor', () => {
       // The designs change the prediction (a test that would pass with the base strain's would not).
       expect(moved).toBeGreaterThan(1e-3);
     });
+
+  it('without WebAssembly SIMD the plain-JS network pass gives the same predictions', () => {
+    const ens = ensemble(srSpec('learned'), 3, 13);
+    const spy = vi.spyOn(WasmPairMLP, 'create').mockReturnValue(null);
+    let dp: DesignPredictor;
+    try {
+      dp = new DesignPredictor(ens, x0, controls, times);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(dp.fused).toBe(true);
+    const F = Float64Array.from([1.5, 0.5, 2, 0.7, 0, 1.3, 2, 2, 0.4]);
+    const out = new Float64Array(3 * T * 4);
+    const ok = new Uint8Array(3);
+    dp.predict(F, 0, 3, out, ok);
+    for (let d = 0; d < 3; d++) {
+      expect(ok[d]).toBe(1);
+      expectClose(out, d * T * 4, ens.predict(x0, scaled(F, d, 3), times), 1e-12);
+    }
+  });
 
   it('substeps and an even ensemble (median of two) are followed', () => {
     const ens = ensemble(srSpec('learned'), 4, 5, { method: 'rk4', substeps: 3 } as never);

@@ -1,10 +1,9 @@
 import { type ExplicitTableau, getExplicitTableau } from '@kinetica/ode-core';
-import type { ControlSeries } from '../field/controls';
-import { LinearControls } from '../field/controls';
-import type { NeuralODE } from '../field/neural-ode';
-import { sigmoid, softplus } from '../mlp/activations';
+import { type ControlSeries, LinearControls } from '../field/controls';
+import { enzymePower, type NeuralODE } from '../field/neural-ode';
+import { softplus } from '../mlp/activations';
 import { WasmPairMLP } from '../mlp/wasm-pair';
-import type { EnsembleModel } from './ensemble';
+import { type EnsembleModel, medianInPlace } from './ensemble';
 import type { TrainedModel } from './trained-model';
 
 /**
@@ -30,7 +29,7 @@ export class DesignPredictor {
   readonly fused: boolean;
   private readonly ensemble: EnsembleModel;
   private readonly x0: Float64Array;
-  private readonly controls: ControlSeries;
+  private readonly base: LinearControls;
   private readonly times: Float64Array;
   private readonly plan: FusedPlan | null;
 
@@ -60,7 +59,7 @@ export class DesignPredictor {
       throw new RangeError(
         `DesignPredictor: controls have ${base.nControls} channels, the model expects ${m}`,
       );
-    this.controls = { times: base.times, values: Array.from(controls.values, (r) => Float64Array.from(r)) };
+    this.base = base;
     this.plan = fusable(ensemble) ? new FusedPlan(ensemble, base, this.times) : null;
     this.fused = this.plan !== null;
   }
@@ -103,10 +102,11 @@ export class DesignPredictor {
   ): void {
     const m = this.nControls;
     const n = this.nStates;
+    const { times, values } = this.base;
     const scaled: ControlSeries = {
-      times: this.controls.times,
-      values: Array.from(this.controls.values, (row) =>
-        Float64Array.from(row, (u, c) => factors[d * m + c]! * u),
+      times,
+      values: Array.from(times, (_, k) =>
+        Float64Array.from({ length: m }, (_, c) => factors[d * m + c]! * values[k * m + c]!),
       ),
     };
     const r = this.ensemble.simulateMembers(this.x0, scaled, this.times);
@@ -184,7 +184,6 @@ class FusedPlan {
   /** softplus of the network outputs. */
   readonly pa: Float64Array;
   readonly pb: Float64Array;
-  readonly tape: Float64Array;
   /** Members' predictions of the two designs: [member][T·n]. */
   private readonly runA: Float64Array[];
   private readonly runB: Float64Array[];
@@ -226,37 +225,29 @@ class FusedPlan {
     this.stepH = Float64Array.from(hs);
     this.stepOut = Int32Array.from(outs);
     const s = this.tb.stages;
-    const u = new Float64Array(this.m);
+    // The controls at every stage time, shared by the members.
+    const m = this.m;
+    const U = new Float64Array(tq.length * s * m);
+    for (let j = 0; j < tq.length; j++)
+      for (let i = 0; i < s; i++) base.evaluate(tq[j]! + this.tb.c[i]! * hs[j]!, U, (j * s + i) * m);
     this.members = ensemble.members.map((model) => {
       const node = model.node;
       const st = node.stoichiometry!;
-      const p = model.params;
-      const Q = st.enzymeList.length;
-      const alpha = new Float64Array(Q);
-      const kappa = new Float64Array(Q);
-      for (let q = 0; q < Q; q++) {
-        alpha[q] = Number.isNaN(st.elasticity) ? sigmoid(p[node.elasticityOffset + q]!) : st.elasticity;
-        kappa[q] = Number.isNaN(st.saturation) ? Math.exp(p[node.saturationOffset + q]!) : st.saturation;
-      }
-      const K = Float64Array.from(st.substrates, (i, q) => {
-        const scale = st.substrateScale[i]!;
-        return st.michaelisMenten ? scale * Math.exp(p[node.michaelisOffset + q]!) : scale;
-      });
+      const { elasticity, michaelis } = node.kinetics(model.params);
+      const alpha = Float64Array.from(elasticity, (e) => e.alpha);
+      const kappa = Float64Array.from(elasticity, (e) => e.kappa);
+      const K = st.michaelisMenten
+        ? Float64Array.from(michaelis, (e) => e.K)
+        : Float64Array.from(st.substrates, (i) => st.substrateScale[i]!);
+      const Q = alpha.length;
       const R = new Float64Array(tq.length * s * Q);
-      const curve = new LinearControls({ times: base.times, values: rowsOf(base) });
-      for (let j = 0; j < tq.length; j++) {
-        for (let i = 0; i < s; i++) {
-          curve.evaluate(tq[j]! + this.tb.c[i]! * hs[j]!, u, 0);
-          for (let q = 0; q < Q; q++) {
-            const k = st.enzymeList[q]!;
-            const ratio = u[k]! / st.enzymeScale[k]!;
-            const a = alpha[q]!;
-            R[(j * s + i) * Q + q] = a === 1 ? ratio : ratio > 0 ? ratio ** a : 0;
-          }
+      for (let r = 0; r < tq.length * s; r++)
+        for (let q = 0; q < Q; q++) {
+          const k = st.enzymeList[q]!;
+          R[r * Q + q] = enzymePower(U[r * m + k]! / st.enzymeScale[k]!, alpha[q]!);
         }
-      }
       const wasm = WasmPairMLP.create(node.mlp);
-      wasm?.load(p);
+      wasm?.load(model.params);
       const kappa1 = kappa.map((k) => 1 + k);
       return { model, node, alpha, kappa, kappa1, K, R, wasm };
     });
@@ -277,7 +268,6 @@ class FusedPlan {
     this.zb = new Float64Array(mlp.nOut);
     this.pa = new Float64Array(mlp.nOut);
     this.pb = new Float64Array(mlp.nOut);
-    this.tape = new Float64Array(mlp.tapeSize);
     this.runA = this.members.map(() => new Float64Array(this.T * n));
     this.runB = this.members.map(() => new Float64Array(this.T * n));
     this.v = new Float64Array(this.members.length);
@@ -319,11 +309,9 @@ class FusedPlan {
     }
     const v = this.v;
     const M = runs.length;
-    const h = M >> 1;
     for (let e = 0; e < len; e++) {
       for (let k = 0; k < M; k++) v[k] = runs[k]![e]!;
-      v.sort();
-      const med = M % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+      const med = medianInPlace(v);
       out[o + e] = this.nonnegative && med < 0 ? 0 : med;
     }
   }
@@ -350,8 +338,8 @@ class FusedPlan {
       const al = mp.alpha[q]!;
       const fa = F[a * m + k]!;
       const fb = F[b * m + k]!;
-      Ca[q] = al === 1 ? fa : fa ** al;
-      Cb[q] = al === 1 ? fb : fb ** al;
+      Ca[q] = enzymePower(fa, al);
+      Cb[q] = enzymePower(fb, al);
     }
     ya.set(x0);
     yb.set(x0);
@@ -424,16 +412,9 @@ class FusedPlan {
     if (mp.wasm) mp.wasm.predictPair(xa, xb, za, zb, pa, pb);
     else {
       const p = mp.model.params;
-      const mlp = node.mlp;
-      const tp = this.tape;
-      const ao = mlp.aOff[mlp.nLayers]!;
-      tp.set(xa, mlp.aOff[0]!);
-      mlp.forwardFromTape(p, tp, 0);
-      for (let i = 0; i < mlp.nOut; i++) za[i] = tp[ao + i]!;
-      tp.set(xb, mlp.aOff[0]!);
-      mlp.forwardFromTape(p, tp, 0);
-      for (let i = 0; i < mlp.nOut; i++) zb[i] = tp[ao + i]!;
-      for (let i = 0; i < mlp.nOut; i++) {
+      node.mlp.forward(p, xa, za);
+      node.mlp.forward(p, xb, zb);
+      for (let i = 0; i < za.length; i++) {
         pa[i] = softplus(za[i]!);
         pb[i] = softplus(zb[i]!);
       }
@@ -501,10 +482,4 @@ class FusedPlan {
       }
     }
   }
-}
-
-/** The rows of a LinearControls' values. */
-function rowsOf(c: LinearControls): Float64Array[] {
-  const m = c.nControls;
-  return Array.from(c.times, (_, k) => c.values.slice(k * m, (k + 1) * m));
 }

@@ -109,7 +109,7 @@ export function mixtureQuantile(centres: ArrayLike<number>, sigma: number, q: nu
 }
 
 /** The median of v, sorting v in place (the caller's scratch). */
-function medianInPlace(v: Float64Array): number {
+export function medianInPlace(v: Float64Array): number {
   v.sort();
   const h = v.length >> 1;
   return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
