@@ -220,21 +220,8 @@ function ger2Body(): number[] {
   ];
 }
 
-/**
- * Where v128 constants go: inline (`v128.const`), or, while an elementwise kernel is assembled,
- * into locals set once before its loop (V8 materialises each inline v128.const with several
- * instructions; hoisting them made the tanh kernel about 1.3× faster here).
- */
-let constantPool: { base: number; bytes: number[][] } | null = null;
-
-const v128const = (bytes: Uint8Array): number[] => {
-  const b = Array.from(bytes);
-  if (constantPool === null) return [0xfd, 0x0c, ...b];
-  const key = b.join();
-  let i = constantPool.bytes.findIndex((c) => c.join() === key);
-  if (i < 0) i = constantPool.bytes.push(b) - 1;
-  return get(constantPool.base + i);
-};
+/** A v128 constant (inline `v128.const`: hoisting the constants into locals measured no faster). */
+const v128const = (bytes: Uint8Array): number[] => [0xfd, 0x0c, ...bytes];
 /** A v128 constant of two equal float64 lanes. */
 const f64x2const = (x: number): number[] => v128const(new Uint8Array(new Float64Array([x, x]).buffer));
 /** A v128 constant of two equal int64 lanes. */
@@ -331,23 +318,13 @@ function elementwiseBody(
   const make = (src: number, dst: number, at: number, base: number) =>
     chain((what) => [...addr(what === 'src' ? src : BIAS, at), ...v128load], addr(dst, at), base);
   const first = OFF + 1;
-  constantPool = { base: first + 4 * nLocals, bytes: [] };
-  let chains: number[][][];
-  let pool: number[][];
-  try {
-    chains = [
-      make(SRC_A, DST_A, 0, first),
-      make(SRC_A, DST_A, 16, first + nLocals),
-      make(SRC_B, DST_B, 0, first + 2 * nLocals),
-      make(SRC_B, DST_B, 16, first + 3 * nLocals),
-    ];
-    pool = constantPool.bytes;
-  } finally {
-    constantPool = null;
-  }
-  const base = first + 4 * nLocals;
+  const chains = [
+    make(SRC_A, DST_A, 0, first),
+    make(SRC_A, DST_A, 16, first + nLocals),
+    make(SRC_B, DST_B, 0, first + 2 * nLocals),
+    make(SRC_B, DST_B, 16, first + 3 * nLocals),
+  ];
   const body = [
-    ...pool.flatMap((bytes, i) => [0xfd, 0x0c, ...bytes, ...set(base + i)]),
     ...i32(0),
     ...set(OFF),
     ...LOOP,
@@ -358,7 +335,7 @@ function elementwiseBody(
   return [
     ...vec([
       [...uleb(1), I32],
-      [...uleb(4 * nLocals + pool.length), V128],
+      [...uleb(4 * nLocals), V128],
     ]),
     ...body,
   ];
