@@ -305,7 +305,7 @@ function expNegStatements(Y: number, K: number, R: number, ACC: number, P: numbe
  * bias) and dstB = g(srcB + bias) over [0, bytes), bytes % 32 = 0. Each iteration takes two
  * vectors of each sample, their statements interleaved: the polynomials are chains of dependent
  * multiply–adds, and four independent chains keep the pipeline full (about 1.2× the speed of
- * two, 2× that of one, on this machine). `chain(load, storeAddress, base)` gives one vector's
+ * two, 1.5× that of one, on this machine). `chain(load, storeAddress, base)` gives one vector's
  * statements: `load('src' | 'bias')` pushes that vector, `storeAddress` the address to store to,
  * and its v128 locals start at base.
  */
