@@ -82,6 +82,8 @@ export interface RestartPoint {
 // lost (a later collapse is then rescued from the last accepted point instead).
 const MAX_HELD_STEPS = 1000;
 const MAX_HELD_FLOATS = 1 << 21;
+/** How far below zero, in multiples of its largest value so far (or atol), a component has run away. */
+const RUNAWAY = 100;
 
 /** A held step's continuous extension: a snapshot taken when the step was held. */
 class HeldInterpolant implements StepInterpolant {
@@ -161,6 +163,12 @@ export class PositivityGuard implements StepRecorder {
   /** 1 for a component below −atol during the current hold. */
   private readonly dipped: Uint8Array;
   private stopped = false;
+  /** Set by `step` (which then returns false) when a hold ends unresolved and a rescue is due. */
+  private due: string | undefined;
+  private readonly zWork: Float64Array;
+  private readonly fWork: Float64Array;
+  /** The largest value each component has had at a passed-on point (for `runaway`). */
+  private readonly peak: Float64Array;
 
   constructor(prep: PreparedSolve, mode: PositivityMode = 'rescue') {
     const { n, y0 } = prep;
@@ -182,6 +190,9 @@ export class PositivityGuard implements StepRecorder {
     this.clampedAtRestart = new Int32Array(n);
     this.tGood = prep.t0;
     this.yGood = y0.slice();
+    this.zWork = new Float64Array(n);
+    this.fWork = new Float64Array(n);
+    this.peak = y0.map((v) => Math.max(v, 0));
   }
 
   nextStop(t: number): number {
@@ -192,40 +203,100 @@ export class PositivityGuard implements StepRecorder {
   step(tOld: number, tNew: number, yNew: Float64Array, interpolant: StepInterpolant): boolean {
     if (this.held.length > 0) {
       this.hold(tOld, tNew, yNew, interpolant);
-      const full = this.held.length >= MAX_HELD_STEPS || this.heldFloats >= MAX_HELD_FLOATS;
-      const recovered = !this.below(yNew);
-      if (recovered || full || this.landsOnStop(tOld, tNew)) {
-        if (recovered) {
-          const watched = this.watched;
-          const dipped = this.dipped;
-          const signed = this.signed;
-          for (let k = 0; k < watched.length; k++) if (dipped[watched[k]!] === 1) signed[watched[k]!] = 1;
-        } else {
-          this.suspicious = true;
-        }
+      if (!this.below(yNew)) {
+        const watched = this.watched;
+        const dipped = this.dipped;
+        const signed = this.signed;
+        for (let k = 0; k < watched.length; k++) if (dipped[watched[k]!] === 1) signed[watched[k]!] = 1;
         return this.release();
       }
-      return true;
+      return this.unresolved(tOld, tNew, yNew);
     }
     const below = this.rescuing && !this.enforcing && this.below(yNew);
     if (below && !this.suspicious) {
       this.sawNegative = true;
       this.hHeld = Math.abs(tNew - tOld);
       this.hold(tOld, tNew, yNew, interpolant);
-      // A rewind must not cross a tstop: the loop has passed it for good.
-      if (this.landsOnStop(tOld, tNew)) {
-        this.suspicious = true;
-        return this.release();
-      }
-      return true;
+      return this.unresolved(tOld, tNew, yNew);
     }
     if (!below) this.suspicious = false;
     if (this.rescuing && !this.sawNegative && this.negativeAt(yNew)) this.sawNegative = true;
     return this.forward(tOld, tNew, yNew, interpolant, this.prep.tape?.steps ?? 0);
   }
 
+  /**
+   * A hold that has not recovered (yet): go on holding, or, once it fills up, lands on a tstop (a
+   * rewind must not cross it: the loop has passed it for good) or reaches the end of the span,
+   * either ask for a rescue or release it. The rescue is asked for (`step` returns false and
+   * `takeRescue` gives the reason) on evidence of a numerical run-away in a field that keeps the
+   * orthant invariant (`runaway`); ROBER to 1e12 at rtol 1e-5 used to end as a success with
+   * y1 ≈ −4.5e8. Otherwise the sign may well be the solution's (y' = −1 from 0, an oscillator).
+   */
+  private unresolved(tOld: number, tNew: number, yNew: Float64Array): boolean {
+    const full = this.held.length >= MAX_HELD_STEPS || this.heldFloats >= MAX_HELD_FLOATS;
+    if (!(full || tNew === this.tEnd || this.landsOnStop(tOld, tNew))) return true;
+    const i = this.runaway(yNew);
+    if (i >= 0) {
+      this.due = `y[${i}] = ${yNew[i]} at t=${tNew}, below −atol since t=${this.tGood} while f drives it up at 0`;
+      return false;
+    }
+    this.suspicious = true;
+    return this.release();
+  }
+
+  /**
+   * A watched component of y that has run away below zero (more than RUNAWAY times the largest
+   * value it had, or atol_i, below it), provided that every watched component still below −atol_i
+   * that dipped in this hold is driven up at the boundary: f_i ≥ 0 at the last good point with y_i
+   * set to 0 (components within atol below 0 there set to 0 too: zero within the tolerance;
+   * genuinely negative ones kept, so that a velocity's sign still counts). Else −1. Both tests are
+   * needed: an oscillator's position passes the first at its equilibrium (f = 0) but never runs
+   * away past its amplitude, and y' = −1 from 0 runs away but fails the first. One f evaluation
+   * per component tested; allocation-free.
+   */
+  private runaway(y: Float64Array): number {
+    if (!this.rescuing || this.enforcing) return -1;
+    const watched = this.watched;
+    const dipped = this.dipped;
+    const peak = this.peak;
+    const z = this.zWork;
+    const fz = this.fWork;
+    const yGood = this.yGood;
+    const atol = this.prep.atol;
+    let found = -1;
+    for (let k = 0; k < watched.length; k++) {
+      const i = watched[k]!;
+      if (dipped[i] === 1 && y[i]! < -RUNAWAY * Math.max(peak[i]!, atol[i]!)) {
+        found = i;
+        break;
+      }
+    }
+    if (found < 0) return -1;
+    for (let k = 0; k < watched.length; k++) {
+      const i = watched[k]!;
+      if (dipped[i] !== 1 || !(y[i]! < -atol[i]!)) continue;
+      z.set(yGood);
+      for (let m = 0; m < watched.length; m++) {
+        const j = watched[m]!;
+        if (z[j]! < 0 && z[j]! >= -atol[j]!) z[j] = 0;
+      }
+      z[i] = 0;
+      this.prep.f(this.tGood, z, fz);
+      if (!(fz[i]! >= 0)) return -1;
+    }
+    return found;
+  }
+
+  /** The reason of a rescue `step` asked for by returning false (once), else undefined. */
+  takeRescue(): string | undefined {
+    const due = this.due;
+    this.due = undefined;
+    return due;
+  }
+
   /** Release held output, then build the solution (a terminal event in it ends the solve there). */
   finish(status: SolveStatus, message: string, method: string): Solution {
+    this.due = undefined;
     if (this.held.length > 0 && !this.release()) return this.recorder.finish('success', '', method);
     return this.recorder.finish(status, message, method);
   }
@@ -264,6 +335,7 @@ export class PositivityGuard implements StepRecorder {
     this.held = [];
     this.heldFloats = 0;
     this.suspicious = false;
+    this.due = undefined;
     const tape = this.prep.tape;
     if (tape !== undefined && tape.steps > this.tapeGood) {
       // StepTape keeps its records back to back: cutting it is resetting its two counters.
@@ -360,6 +432,14 @@ export class PositivityGuard implements StepRecorder {
     if (!goOn) this.stopped = true;
     this.tGood = tNew;
     this.yGood.set(yNew);
+    if (this.rescuing) {
+      const watched = this.watched;
+      const peak = this.peak;
+      for (let k = 0; k < watched.length; k++) {
+        const i = watched[k]!;
+        if (yNew[i]! > peak[i]!) peak[i] = yNew[i]!;
+      }
+    }
     this.tapeGood = tapeSteps;
     return goOn;
   }

@@ -33,7 +33,15 @@ describe('the positivity guard leaves untroubled solves alone', () => {
     expect(guarded.status).toBe('success');
     // y2 = −0.5 is crossed: y2 has been far below −atol.
     expect(guarded.events.length).toBeGreaterThan(0);
-    expectSameSolution(guarded, off, [0.05, 0.5, 0.8105, 1.7]);
+    // The numbers are the same; nfev may count the guard's boundary tests when a hold filled up
+    // (one f call each, at most one per swing here).
+    expect(guarded.stats.nfev - off.stats.nfev).toBeGreaterThanOrEqual(0);
+    expect(guarded.stats.nfev - off.stats.nfev).toBeLessThanOrEqual(4);
+    expectSameSolution(
+      { ...guarded, stats: { ...guarded.stats, nfev: off.stats.nfev } },
+      off,
+      [0.05, 0.5, 0.8105, 1.7],
+    );
     expect(rescuesOf(guarded)).toEqual([]);
   });
 
@@ -94,6 +102,65 @@ describe('the positivity rescue', () => {
       expect(y[i]!).toBeGreaterThanOrEqual(0);
       expect(Math.abs(y[i]! - ref) / (1e-3 + 1e-3 * Math.abs(ref))).toBeLessThanOrEqual(Math.sqrt(3));
     }
+  });
+});
+
+describe('a hold that never recovers', () => {
+  // ROBER on diff-grok's span [0, 1e12] at loose tolerances: y2 goes below −atol late and, with
+  // y2 < 0, y1 runs away while y1 + y2 + y3 stays 1. No step fails, so the rescue used to wait in
+  // vain and the solve ended as a success with y1 ≈ −4.5e8. True end state: (2.08e-9, 8.3e-15, 1).
+  const robertson1e12: ODEProblem = { ...rober.problem, tspan: [0, 1e12] };
+  it.each<[StiffMethodName, number]>([
+    ['radau5', 1e-4],
+    ['radau5', 1e-5],
+    ['bdf', 1e-5],
+  ])('%s at rtol = atol = %s: ROBER to 1e12 ends near (0, 0, 1), not at y1 ≈ −4.5e8', (method, tol) => {
+    const options = { method, rtol: tol, atol: tol };
+    const off = solve(robertson1e12, { ...options, nonnegative: false });
+    // The misleading success this guards against, still there with the rescue off.
+    expect(off.status).toBe('success');
+    expect(off.y[off.t.length - 1]![0]!).toBeLessThan(-1e6);
+    const sol = solve(robertson1e12, options);
+    expect(sol.status).toBe('success');
+    expect(sol.t[sol.t.length - 1]).toBe(1e12);
+    const end = sol.y[sol.t.length - 1]!;
+    const truth = [2.0833e-9, 8.3e-15, 1];
+    for (let i = 0; i < 3; i++) expect(Math.abs(end[i]! - truth[i]!)).toBeLessThanOrEqual(tol);
+    for (const y of sol.y) for (const v of y) expect(v).toBeGreaterThanOrEqual(-tol);
+    const rescue = rescuesOf(sol).find((r) => r.kind === 'nonnegative');
+    expect(rescue?.reason).toMatch(/^y\[\d\] = -[\d.e+]+ at t=1000000000000, below −atol since t=/);
+    expect(rescue!.discarded).toBeGreaterThan(0);
+  });
+
+  it.each(
+    STIFF,
+  )("%s: a component whose own field takes it below zero is left alone (y' = −1 from 0)", (method) => {
+    const drain: ODEProblem = { f: (_t, _y, d) => void (d[0] = -1), y0: [0], tspan: [0, 3] };
+    const sol = solve(drain, { method, rtol: 1e-6, atol: 1e-6, saveAt: [1, 2, 3] });
+    expect(sol.status).toBe('success');
+    expect(rescuesOf(sol)).toEqual([]);
+    for (let k = 0; k < 3; k++) expect(sol.y[k]![0]!).toBeCloseTo(-(k + 1), 6);
+  });
+
+  it.each(STIFF)('%s: an oscillator that ends with x and v below zero is not clamped', (method) => {
+    // x' = v, v' = −x from (1, 0) to t = 2.5: v < 0 from the first step, x < 0 after π/2, both
+    // still negative at the end. At the last good point (t = 0) v' = −x = −1 at v = 0: the sign is
+    // the solution's, not an error to clamp away.
+    const oscillator: ODEProblem = {
+      f: (_t, y, d) => {
+        d[0] = y[1]!;
+        d[1] = -y[0]!;
+      },
+      y0: [1, 0],
+      tspan: [0, 2.5],
+    };
+    const sol = solve(oscillator, { method, rtol: 1e-8, atol: 1e-8, saveAt: [1, 2, 2.5] });
+    expect(sol.status).toBe('success');
+    expect(rescuesOf(sol)).toEqual([]);
+    ([1, 2, 2.5] as const).forEach((t, k) => {
+      expect(sol.y[k]![0]!).toBeCloseTo(Math.cos(t), 5);
+      expect(sol.y[k]![1]!).toBeCloseTo(-Math.sin(t), 5);
+    });
   });
 });
 

@@ -68,7 +68,6 @@ const KAPPA_NDF = [0, -0.185, -1 / 9, -0.0823, -0.0415, 0];
  */
 export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   const { n, direction: dir, t1, stats, f } = prep;
-  const guard = guardFor(prep, settings);
   const rtol = prep.rtol * TOLERANCE_SCALE;
   const atol = prep.atol.map((a) => a * TOLERANCE_SCALE);
   const maxOrder = settings.maxOrder ?? MAX_ORDER;
@@ -84,6 +83,8 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
   }
   const fixedStep = settings.fixedStep === true;
   if (fixedStep && prep.h0 === undefined) throw new RangeError('bdf: fixedStep needs options.h0');
+  // Fixed steps cannot restart: no rescue, so no output held back for one either.
+  const guard = guardFor(prep, fixedStep ? { ...settings, positivityRescue: false } : settings);
   const topOrder = fixedOrder ?? maxOrder;
   const formula = settings.formula ?? 'ndf';
   if (formula !== 'ndf' && formula !== 'bdf') {
@@ -176,9 +177,9 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
    * predates the last accepted point, else from the guard's rescue point (clamped); false when
    * neither applies.
    */
-  const rescue = (message: string): boolean => {
+  const rescue = (message: string, positivityOnly = false): boolean => {
     if (fixedStep) return false;
-    if (!refreshed && !jacFresh) {
+    if (!positivityOnly && !refreshed && !jacFresh) {
       refreshed = true;
       if (!restart(0)) return false;
       noteRescue(stats, { t, kind: 'jacobian', reason: message, discarded: 0 });
@@ -432,7 +433,14 @@ export function bdf(prep: PreparedSolve, settings: BdfSettings = {}): Solution {
 
     interp.set(t, dir * hAbs, order);
     yNew.set(D0);
-    if (!guard.step(tOld, t, yNew, interp)) break;
+    if (!guard.step(tOld, t, yNew, interp)) {
+      // A terminal event, or a positivity rescue the guard asks for (see PositivityGuard.unresolved):
+      // straight to the guard's rescue point (a Jacobian refresh would not undo the sign change).
+      const due = guard.takeRescue();
+      if (due === undefined) break;
+      if (rescue(due, true)) continue;
+      return fail(due);
+    }
 
     if (t === tStop && tStop !== t1) {
       // A tstop marks a discontinuity of f: restart at order 1 from the current state.

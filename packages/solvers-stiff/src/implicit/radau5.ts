@@ -461,8 +461,13 @@ export function radau5(prep: PreparedSolve, options: Radau5Options = {}): Soluti
       stats.naccept++;
       why = '';
       setScale();
-      const goOn = guard.step(xold, x, y, interpolant);
-      if (!goOn) break;
+      if (!guard.step(xold, x, y, interpolant)) {
+        // A terminal event, or a positivity rescue the guard asks for (see PositivityGuard.unresolved).
+        const due = guard.takeRescue();
+        if (due === undefined) break;
+        if (rescue(due)) continue;
+        return fail(due);
+      }
       f(x, y, f0);
       if (!isFiniteVector(f0)) {
         const message = `NaN or Inf in f at t=${x}`;

@@ -197,7 +197,11 @@ export class RosenbrockIntegrator implements Integrator {
     this.why = '';
     this.needJac = true;
     this.h = Math.min(Math.abs(controller.propose(hs, errNorm)), hmax);
-    if (!guard.step(t, tNew, yNew, stepper.interpolant)) return 'done';
+    if (!guard.step(t, tNew, yNew, stepper.interpolant)) {
+      // A terminal event, or a positivity rescue the guard asks for (see PositivityGuard.unresolved).
+      const due = guard.takeRescue();
+      return due === undefined ? 'done' : this.rescueOr(due);
+    }
     if (stepper.fsal !== undefined && !prep.nonnegative && clamped === 0) this.fy.set(stepper.fsal);
     else f(tNew, yNew, this.fy);
     if (!isFiniteVector(this.fy)) return this.rescueOr(`NaN or Inf in f at t=${tNew}`);
