@@ -60,6 +60,23 @@ describe('saveAt rows, written a step at a time', () => {
       expect(Array.from(sol.y[1]!)).toEqual([1, 0, 0]);
     });
 
+    it(`${method}: steps that cover thousands of rows (the rows are evaluated in chunks of 256)`, () => {
+      // Three decays on [0, 50] at a loose tolerance: a few dozen steps for 25,000 rows.
+      const decay: ODEProblem = {
+        f: (_t, y, d) => {
+          d[0] = -y[0]!;
+          d[1] = -0.2 * y[1]!;
+          d[2] = 0.05 * (1 - y[2]!);
+        },
+        y0: [1, 2, 0],
+        tspan: [0, 50],
+      };
+      const times = saveAt(0, 50, 25_000);
+      const sol = solve(decay, { method, rtol: 1e-3, atol: 1e-6, saveAt: times, dense: true });
+      expect(times.length / sol.stats.naccept).toBeGreaterThan(256);
+      expectRowsOnDense(sol, times, times.length);
+    });
+
     it(`${method}: a terminal event ends the rows at the event`, () => {
       const times = saveAt(0, 40, 400);
       const sol = solve(rober, {

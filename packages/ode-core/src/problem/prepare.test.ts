@@ -49,7 +49,10 @@ describe('invalid arguments throw one-line TypeError/RangeError at the call', ()
     throws(ok, { hmax: 0 }, RangeError, /hmax/);
     throws(ok, { maxSteps: 2.5 }, RangeError, /maxSteps/);
     throws(ok, { saveAt: [0, 1.5] }, RangeError, /saveAt\[1\] = 1.5 is outside tspan/);
-    throws(ok, { saveAt: [0.5, 0.2] }, RangeError, /monotone/);
+    throws(ok, { saveAt: [0.5, 0.2] }, RangeError, /monotone: saveAt\[1\] = 0.2 comes after 0.5/);
+    throws(ok, { saveAt: [-0.1, 0.5] }, RangeError, /saveAt\[0\] = -0.1 is outside tspan/);
+    throws(ok, { saveAt: new Float64Array([0.2, Number.NaN]) }, RangeError, /saveAt\[1\] = NaN is outside/);
+    throws(ok, { saveAt: [0.2, 0.4, 0.4, 0.3] }, RangeError, /saveAt\[3\] = 0.3 comes after 0.4/);
     throws({ ...ok, tspan: [1, 0] }, { saveAt: [0.2, 0.5] }, RangeError, /monotone/);
     throws(ok, { tstops: [Number.NaN] }, RangeError, /tstops\[0\]/);
     throws(ok, { events: [{ g: 1 as never }] }, TypeError, /events\[0\]\.g/);

@@ -9,6 +9,7 @@ import {
 import { setupNewtonAlgebra } from '../jacobian/setup';
 import { guardFor, type PositivitySettings, restartStep } from '../positivity';
 import { pushClamps } from '../tape-clamps';
+import { ROW_CHUNK, rowScratch } from '../rosenbrock/scheme';
 import * as tableau from './radau5-tableau';
 
 // Module-local copies: bundlers may turn imported bindings into property getters in hot loops.
@@ -528,9 +529,12 @@ function rms(v: Float64Array, scal: Float64Array, n: number): number {
 }
 
 /** Hairer's CONTR5: the collocation polynomial at s = (t − x_new)/h_old ∈ [−1, 0]. */
+
 /**
- * `evalCont` at ts[from … to) into consecutive rows of out from off: one loop over rows and
- * components (the same arithmetic; a call per row cost more than the polynomial on dense grids).
+ * `evalCont` at ts[from … to) into consecutive rows of out from off, with the same arithmetic (rows
+ * equal `evaluate`'s to the bit). Chunks of up to 256 times: their s once, then component by
+ * component with the four coefficients in registers (see ROW_CHUNK in the Rosenbrock scheme; a call
+ * per row cost more than the polynomial).
  */
 function evalContRows(
   cont: Float64Array,
@@ -543,12 +547,21 @@ function evalContRows(
   out: Float64Array,
   off: number,
 ): void {
-  for (let k = from, o = off; k < to; k++, o += n) {
-    const s = (ts[k]! - x) / h;
-    const a = s - C2M1;
-    const b = s - C1M1;
-    for (let i = 0; i < n; i++)
-      out[o + i] = cont[i]! + s * (cont[n + i]! + a * (cont[2 * n + i]! + b * cont[3 * n + i]!));
+  const S = rowScratch[0]!;
+  for (let k0 = from; k0 < to; k0 += ROW_CHUNK) {
+    const m = Math.min(ROW_CHUNK, to - k0);
+    for (let j = 0; j < m; j++) S[j] = (ts[k0 + j]! - x) / h;
+    const base = off + (k0 - from) * n;
+    for (let i = 0; i < n; i++) {
+      const c0 = cont[i]!;
+      const c1 = cont[n + i]!;
+      const c2 = cont[2 * n + i]!;
+      const c3 = cont[3 * n + i]!;
+      for (let j = 0, o = base + i; j < m; j++, o += n) {
+        const s = S[j]!;
+        out[o] = c0 + s * (c1 + (s - C2M1) * (c2 + (s - C1M1) * c3));
+      }
+    }
   }
 }
 
