@@ -108,26 +108,19 @@ export function auto(prep: PreparedSolve, options: AutoOptions = {}): Solution {
 
   for (;;) {
     // Explicit phase: Tsit5 steps, counting the stability-limited ones.
-    const outcome = rk.step();
+    let outcome = rk.step();
+    if (outcome === 'done') {
+      // The end, a terminal event, or a positivity rescue the guard asks for: then as a failure
+      // (Rodas5P goes on from the guard's point, and asks again if it must).
+      const due = guard.takeRescue();
+      if (due === undefined) return finish('success', '');
+      outcome = { failed: due };
+    }
     let from: Float64Array;
     let tFrom: number;
     let hFrom: number;
     let fFrom: Float64Array;
-    if (outcome === 'done') {
-      // The end, a terminal event, or a positivity rescue the guard asks for: Rodas5P goes on from
-      // the guard's clamped point (the explicit loop does not clamp).
-      const due = guard.takeRescue();
-      if (due === undefined) return finish('success', '');
-      const point = guard.rescue(due);
-      if (point === undefined) return finish('failed', due);
-      prep.f(point.t, point.y, fAt);
-      if (!isFiniteVector(fAt)) return finish('failed', due);
-      explicitFailed = true;
-      tFrom = point.t;
-      from = point.y;
-      fFrom = fAt;
-      hFrom = stepFrom(point);
-    } else if (typeof outcome === 'object') {
+    if (typeof outcome === 'object') {
       if (outOfSteps()) return finish('failed', outcome.failed);
       // Method change: Rodas5P takes over from the last sound point, for good.
       explicitFailed = true;

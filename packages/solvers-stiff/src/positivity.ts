@@ -237,7 +237,7 @@ export class PositivityGuard implements StepRecorder {
     if (!(full || tNew === this.tEnd || this.landsOnStop(tOld, tNew))) return true;
     const i = this.runaway(yNew);
     if (i >= 0) {
-      this.due = `y[${i}] = ${yNew[i]} at t=${tNew}, below −atol since t=${this.tGood} while f drives it up at 0`;
+      this.due = `y[${i}] ran away to ${yNew[i]} at t=${tNew}`;
       return false;
     }
     this.suspicious = true;
@@ -245,44 +245,35 @@ export class PositivityGuard implements StepRecorder {
   }
 
   /**
-   * A watched component of y that has run away below zero (more than RUNAWAY times the largest
-   * value it had, or atol_i, below it), provided that every watched component still below −atol_i
-   * that dipped in this hold is driven up at the boundary: f_i ≥ 0 at the last good point with y_i
-   * set to 0 (components within atol below 0 there set to 0 too: zero within the tolerance;
-   * genuinely negative ones kept, so that a velocity's sign still counts). Else −1. Both tests are
-   * needed: an oscillator's position passes the first at its equilibrium (f = 0) but never runs
-   * away past its amplitude, and y' = −1 from 0 runs away but fails the first. One f evaluation
-   * per component tested; allocation-free.
+   * A watched component of y that has run away below zero: it has been above atol_i and is now
+   * below −RUNAWAY times the largest value it had. Only if every watched component still below
+   * −atol_i that dipped in this hold is driven up at the boundary: f_i ≥ 0 at the last good point
+   * with y_i set to 0 (components within atol below 0 there set to 0 too: zero within the
+   * tolerance; genuinely negative ones kept, so that a velocity's sign still counts). Else −1.
+   * Both tests are needed: an oscillator's position passes the second at its equilibrium (f = 0)
+   * but never runs away past its amplitude, and y' = −1 from 0 fails both. A component that starts
+   * at 0 and has never been positive (a sensitivity, a deviation) has no scale to run away from and
+   * is never taken for a run-away. One f evaluation per component tested; allocation-free.
    */
   private runaway(y: Float64Array): number {
     if (!this.rescuing || this.enforcing) return -1;
     const watched = this.watched;
-    const dipped = this.dipped;
-    const peak = this.peak;
     const z = this.zWork;
-    const fz = this.fWork;
-    const yGood = this.yGood;
     const atol = this.prep.atol;
     let found = -1;
     for (let k = 0; k < watched.length; k++) {
       const i = watched[k]!;
-      if (dipped[i] === 1 && y[i]! < -RUNAWAY * Math.max(peak[i]!, atol[i]!)) {
-        found = i;
-        break;
-      }
-    }
-    if (found < 0) return -1;
-    for (let k = 0; k < watched.length; k++) {
-      const i = watched[k]!;
-      if (dipped[i] !== 1 || !(y[i]! < -atol[i]!)) continue;
-      z.set(yGood);
+      if (this.dipped[i] !== 1 || !(y[i]! < -atol[i]!)) continue;
+      z.set(this.yGood);
       for (let m = 0; m < watched.length; m++) {
         const j = watched[m]!;
         if (z[j]! < 0 && z[j]! >= -atol[j]!) z[j] = 0;
       }
       z[i] = 0;
-      this.prep.f(this.tGood, z, fz);
-      if (!(fz[i]! >= 0)) return -1;
+      this.prep.f(this.tGood, z, this.fWork);
+      if (!(this.fWork[i]! >= 0)) return -1;
+      const peak = this.peak[i]!;
+      if (found < 0 && peak > atol[i]! && y[i]! < -RUNAWAY * peak) found = i;
     }
     return found;
   }

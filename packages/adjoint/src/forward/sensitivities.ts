@@ -69,6 +69,9 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
         saveAt: times,
         hmax: prob.hmax,
         maxSteps: prob.maxSteps,
+        // The sensitivities are signed whatever their sign at t0: no positivity rescue (the state
+        // part goes without it too: one option for the whole system).
+        nonnegative: false,
         ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
         ...(prob.tstops.length > 0 ? { tstops: prob.tstops } : {}),
       },
@@ -110,6 +113,8 @@ export function forwardSensitivityGradient(prob: GradientProblem): GradientResul
         saveAt: times,
         hmax: prob.hmax,
         maxSteps: prob.maxSteps,
+        // Sensitivities are signed whatever their sign at t0: no positivity rescue.
+        nonnegative: false,
         ...(prob.h0 !== undefined ? { h0: prob.h0 } : {}),
         ...(prob.tstops.length > 0 ? { tstops: prob.tstops } : {}),
       },

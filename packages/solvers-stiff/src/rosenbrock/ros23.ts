@@ -1,6 +1,6 @@
 import type { RhsFunction } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
-import { ROW_CHUNK, type RosenbrockStepper, rowScratch, StepPolynomial } from './scheme';
+import { type RosenbrockStepper, StepPolynomial } from './scheme';
 
 /**
  * ROS23: the L-stable Rosenbrock(2,3) pair of MATLAB's ode23s (Shampine & Reichelt 1997,
@@ -27,23 +27,11 @@ export function ros23Stepper(n: number, f: RhsFunction): RosenbrockStepper {
       for (let i = 0; i < n; i++) out[off + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
     },
     (data, ts, from, to, t0, h, out, off) => {
-      // In chunks of times: the weights once per row, then component by component (see ROW_CHUNK).
-      const A = rowScratch[0]!;
-      const B = rowScratch[1]!;
-      for (let k0 = from; k0 < to; k0 += ROW_CHUNK) {
-        const m = Math.min(ROW_CHUNK, to - k0);
-        for (let j = 0; j < m; j++) {
-          const s = (ts[k0 + j]! - t0) / h;
-          A[j] = (s * (1 - s)) / (1 - 2 * D);
-          B[j] = (s * (s - 2 * D)) / (1 - 2 * D);
-        }
-        const base = off + (k0 - from) * n;
-        for (let i = 0; i < n; i++) {
-          const d0 = data[i]!;
-          const d1 = data[n + i]!;
-          const d2 = data[2 * n + i]!;
-          for (let j = 0, o = base + i; j < m; j++, o += n) out[o] = d0 + A[j]! * d1 + B[j]! * d2;
-        }
+      for (let k = from, o = off; k < to; k++, o += n) {
+        const s = (ts[k]! - t0) / h;
+        const a = (s * (1 - s)) / (1 - 2 * D);
+        const b = (s * (s - 2 * D)) / (1 - 2 * D);
+        for (let i = 0; i < n; i++) out[o + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
       }
     },
   );
