@@ -253,14 +253,22 @@ export class PositivityGuard implements StepRecorder {
    * Both tests are needed: an oscillator's position passes the second at its equilibrium (f = 0)
    * but never runs away past its amplitude, and y' = −1 from 0 fails both. A component that starts
    * at 0 and has never been positive (a sensitivity, a deviation) has no scale to run away from and
-   * is never taken for a run-away. One f evaluation per component tested; allocation-free.
+   * is never taken for a run-away. One f evaluation per component tested (only when one has run
+   * away); allocation-free.
    */
   private runaway(y: Float64Array): number {
     if (!this.rescuing || this.enforcing) return -1;
     const watched = this.watched;
-    const z = this.zWork;
     const atol = this.prep.atol;
+    // The cheap test first: the f evaluations below only when something has run away.
     let found = -1;
+    for (let k = 0; k < watched.length && found < 0; k++) {
+      const i = watched[k]!;
+      const peak = this.peak[i]!;
+      if (this.dipped[i] === 1 && peak > atol[i]! && y[i]! < -RUNAWAY * peak) found = i;
+    }
+    if (found < 0) return -1;
+    const z = this.zWork;
     for (let k = 0; k < watched.length; k++) {
       const i = watched[k]!;
       if (this.dipped[i] !== 1 || !(y[i]! < -atol[i]!)) continue;
@@ -272,8 +280,6 @@ export class PositivityGuard implements StepRecorder {
       z[i] = 0;
       this.prep.f(this.tGood, z, this.fWork);
       if (!(this.fWork[i]! >= 0)) return -1;
-      const peak = this.peak[i]!;
-      if (found < 0 && peak > atol[i]! && y[i]! < -RUNAWAY * peak) found = i;
     }
     return found;
   }

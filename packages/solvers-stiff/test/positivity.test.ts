@@ -33,15 +33,7 @@ describe('the positivity guard leaves untroubled solves alone', () => {
     expect(guarded.status).toBe('success');
     // y2 = −0.5 is crossed: y2 has been far below −atol.
     expect(guarded.events.length).toBeGreaterThan(0);
-    // The numbers are the same; nfev may count the guard's boundary tests when a hold filled up
-    // (one f call each, at most one per swing here).
-    expect(guarded.stats.nfev - off.stats.nfev).toBeGreaterThanOrEqual(0);
-    expect(guarded.stats.nfev - off.stats.nfev).toBeLessThanOrEqual(4);
-    expectSameSolution(
-      { ...guarded, stats: { ...guarded.stats, nfev: off.stats.nfev } },
-      off,
-      [0.05, 0.5, 0.8105, 1.7],
-    );
+    expectSameSolution(guarded, off, [0.05, 0.5, 0.8105, 1.7]);
     expect(rescuesOf(guarded)).toEqual([]);
   });
 
@@ -151,7 +143,9 @@ describe('a hold that never recovers', () => {
     const sol = solve(dip, { method, rtol: 1e-8, atol: 1e-10, saveAt: [1, 2, 3] });
     expect(sol.status).toBe('success');
     expect(rescuesOf(sol)).toEqual([]);
-    [1, 2, 3].forEach((t, k) => expect(sol.y[k]![0]!).toBeCloseTo(Math.cos(t) - 1, 4));
+    [1, 2, 3].forEach((t, k) => {
+      expect(sol.y[k]![0]!).toBeCloseTo(Math.cos(t) - 1, 4);
+    });
   });
 
   it.each(STIFF)('%s: an oscillator that ends with x and v below zero is not clamped', (method) => {
