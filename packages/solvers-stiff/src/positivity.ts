@@ -225,17 +225,25 @@ export class PositivityGuard implements StepRecorder {
   }
 
   /**
-   * A hold that has not recovered (yet): go on holding, or, once it fills up, lands on a tstop (a
-   * rewind must not cross it: the loop has passed it for good) or reaches the end of the span,
-   * either ask for a rescue or release it. The rescue is asked for (`step` returns false and
-   * `takeRescue` gives the reason) on evidence of a numerical run-away in a field that keeps the
-   * orthant invariant (`runaway`); ROBER to 1e12 at rtol 1e-5 used to end as a success with
-   * y1 ≈ −4.5e8. Otherwise the sign may well be the solution's (y' = −1 from 0, an oscillator).
+   * A hold that has not recovered (yet): go on holding, or, once it fills up, lands on a tstop or
+   * reaches the end of the span, either ask for a rescue or release it. The rescue is asked for
+   * (`step` returns false and `takeRescue` gives the reason) on evidence of a numerical run-away in
+   * a field that keeps the orthant invariant (`runaway`); ROBER to 1e12 at rtol 1e-5 used to end
+   * as a success with y1 ≈ −4.5e8. Otherwise the sign may well be the solution's (y' = −1 from 0,
+   * an oscillator). Never at a tstop: a rewind must not cross it (the loop has passed it for good).
    */
   private unresolved(tOld: number, tNew: number, yNew: Float64Array): boolean {
-    const full = this.held.length >= MAX_HELD_STEPS || this.heldFloats >= MAX_HELD_FLOATS;
-    if (!(full || tNew === this.tEnd || this.landsOnStop(tOld, tNew))) return true;
-    const i = this.runaway(yNew);
+    const stop = this.landsOnStop(tOld, tNew);
+    if (
+      !(
+        stop ||
+        tNew === this.tEnd ||
+        this.held.length >= MAX_HELD_STEPS ||
+        this.heldFloats >= MAX_HELD_FLOATS
+      )
+    )
+      return true;
+    const i = stop ? -1 : this.runaway(yNew);
     if (i >= 0) {
       this.due = `y[${i}] ran away to ${yNew[i]} at t=${tNew}`;
       return false;
