@@ -163,6 +163,15 @@ describe('trainEnsembleAsync', () => {
       const finished: number[] = [];
       const order: number[] = [];
       const progress = new Map<number, number>();
+      // Member i ends only after member i + 1 has ended (a chain of gates, not timers: timers set
+      // a few milliseconds apart let member 0 finish second on a loaded CI machine).
+      const done = Array.from({ length: members }, () => {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        return { promise, resolve };
+      });
       const result = await trainEnsembleAsync({
         ...common,
         ...extra,
@@ -175,9 +184,10 @@ describe('trainEnsembleAsync', () => {
           started.push(task.index);
           expect(task.seed).toBe(common.seed + task.index);
           expect(task.options.seed).toBe(task.seed);
-          await new Promise((resolve) => setTimeout(resolve, 5 * (members - task.index)));
+          if (task.index < members - 1) await done[task.index + 1]!.promise;
           const r = trainNeuralODE(task.options);
           finished.push(task.index);
+          done[task.index]!.resolve();
           return structuredClone(JSON.parse(JSON.stringify(trainResultToJSON(r))));
         },
       });
