@@ -82,7 +82,7 @@ export interface RestartPoint {
 // lost (a later collapse is then rescued from the last accepted point instead).
 const MAX_HELD_STEPS = 1000;
 const MAX_HELD_FLOATS = 1 << 21;
-/** How far below zero, in multiples of its largest value so far (or atol), a component has run away. */
+/** How far below zero, in multiples of the largest value it has had, a component has run away. */
 const RUNAWAY = 100;
 
 /** A held step's continuous extension: a snapshot taken when the step was held. */
@@ -265,7 +265,7 @@ export class PositivityGuard implements StepRecorder {
    * away); allocation-free.
    */
   private runaway(y: Float64Array): number {
-    if (!this.rescuing || this.enforcing) return -1;
+    // (Only called during a hold, and a hold starts only while rescuing and not enforcing.)
     const watched = this.watched;
     const atol = this.prep.atol;
     // The cheap test first: the f evaluations below only when something has run away.

@@ -1,7 +1,8 @@
 import type { RhsFunction } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
 import { RODAS5P_TABLEAU } from './rodas5p-tableau';
-import { ROW_CHUNK, type RosenbrockStepper, rowScratch, StepPolynomial } from './scheme';
+import { StepPolynomial } from '../step-polynomial';
+import type { RosenbrockStepper } from './scheme';
 
 const { gamma: GAMMA, a: A, c: C, ct: CT, d: D, h: H } = RODAS5P_TABLEAU;
 const STAGES = 8;
@@ -21,24 +22,17 @@ export function rodas5Stepper(n: number, f: RhsFunction): RosenbrockStepper {
           th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
       }
     },
-    (data, ts, from, to, t0, h, out, off) => {
-      // In chunks of times: θ once per row, then component by component (see ROW_CHUNK).
-      const S = rowScratch[0]!;
-      for (let k0 = from; k0 < to; k0 += ROW_CHUNK) {
-        const m = Math.min(ROW_CHUNK, to - k0);
-        for (let j = 0; j < m; j++) S[j] = (ts[k0 + j]! - t0) / h;
-        const base = off + (k0 - from) * n;
-        for (let i = 0; i < n; i++) {
-          const d0 = data[i]!;
-          const d1 = data[n + i]!;
-          const d2 = data[2 * n + i]!;
-          const d3 = data[3 * n + i]!;
-          const d4 = data[4 * n + i]!;
-          for (let j = 0, o = base + i; j < m; j++, o += n) {
-            const th = S[j]!;
-            const th1 = 1 - th;
-            out[o] = th1 * d0 + th * (d1 + th1 * (d2 + th * (d3 + th * d4)));
-          }
+    (data, theta, m, out, off) => {
+      for (let i = 0; i < n; i++) {
+        const d0 = data[i]!;
+        const d1 = data[n + i]!;
+        const d2 = data[2 * n + i]!;
+        const d3 = data[3 * n + i]!;
+        const d4 = data[4 * n + i]!;
+        for (let j = 0, o = off + i; j < m; j++, o += n) {
+          const th = theta[j]!;
+          const th1 = 1 - th;
+          out[o] = th1 * d0 + th * (d1 + th1 * (d2 + th * (d3 + th * d4)));
         }
       }
     },

@@ -1,6 +1,7 @@
 import type { RhsFunction } from '@kinetica/ode-core';
 import type { LinearSolver } from '../linalg/linear-solver';
-import { type RosenbrockStepper, StepPolynomial } from './scheme';
+import { StepPolynomial } from '../step-polynomial';
+import type { RosenbrockStepper } from './scheme';
 
 /**
  * ROS23: the L-stable Rosenbrock(2,3) pair of MATLAB's ode23s (Shampine & Reichelt 1997,
@@ -26,9 +27,9 @@ export function ros23Stepper(n: number, f: RhsFunction): RosenbrockStepper {
       const b = (s * (s - 2 * D)) / (1 - 2 * D);
       for (let i = 0; i < n; i++) out[off + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
     },
-    (data, ts, from, to, t0, h, out, off) => {
-      for (let k = from, o = off; k < to; k++, o += n) {
-        const s = (ts[k]! - t0) / h;
+    (data, theta, m, out, off) => {
+      for (let j = 0, o = off; j < m; j++, o += n) {
+        const s = theta[j]!;
         const a = (s * (1 - s)) / (1 - 2 * D);
         const b = (s * (s - 2 * D)) / (1 - 2 * D);
         for (let i = 0; i < n; i++) out[o + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
