@@ -367,9 +367,11 @@ describe("'discrete' radau5 is the exact gradient of solve's own radau5 solution
     // forward's simplified Newton left the collocation equations unsolved (small steps keep that
     // far below 1e-6). A wrong stage time or a stage Jacobian at the wrong point shows up far above.
     const pinned: [Case, number[], number, number, number][] = [
-      // Binary steps and times, so that every landing on an observation is exact.
+      // Binary steps and times, so that every landing on an observation is exact. The enzyme case
+      // at rtol 6e-4: radau5's internal rtol' = 0.03·rtol^(2/3) is then 2.1e-4, what 1e-4 gave under
+      // radau5.f's factor 0.1 (at 1e-4 now three of the pinned steps are rejected).
       [cases[0]!, [1 / 64, 1 / 16, 1 / 8], 2 ** -12, 1e-2, 1e-2],
-      [cases[2]!, [1 / 64, 1 / 16, 1 / 8], 2 ** -12, 1e-4, 1e-8],
+      [cases[2]!, [1 / 64, 1 / 16, 1 / 8], 2 ** -12, 6e-4, 1e-8],
       [cases[3]!, [0.25, 0.5], 2 ** -9, 1e-2, 1e-2],
     ];
     for (const [c, times, h, rtol, atol] of pinned) {

@@ -7,17 +7,27 @@ export function machineLine(): string {
 }
 
 /**
- * Wall-clock timing for the benchmark scripts: one warm-up run (JIT), then repeats until about
- * `budgetMs` has been spent (at most `maxRuns`), reporting the median and the first, cold run.
+ * Wall-clock timing for the benchmark scripts: untimed warm-up runs until `warmMs` has been spent
+ * (at most 200 runs; the first is reported as the cold run), then repeats until about `budgetMs`
+ * has been spent (at most `maxRuns`), reporting their median. One warm-up run was not enough: V8
+ * keeps tiering up a sub-millisecond solve for ~20 runs (radau5 on POLLU: 1.2 ms after one
+ * warm-up run, 0.2 ms after 200 ms of them).
  */
 export function timeRuns<T>(
   run: () => T,
   budgetMs = 300,
   maxRuns = 15,
+  warmMs = 200,
 ): { result: T; medianMs: number; coldMs: number } {
   let t0 = performance.now();
   const result = run();
   const coldMs = performance.now() - t0;
+  let warm = coldMs;
+  for (let i = 1; i < 200 && warm < warmMs; i++) {
+    t0 = performance.now();
+    run();
+    warm += performance.now() - t0;
+  }
   const times: number[] = [];
   let spent = 0;
   const runs = coldMs > budgetMs ? 1 : maxRuns;

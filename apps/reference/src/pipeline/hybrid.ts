@@ -54,8 +54,13 @@ export interface HybridSbml {
   stateNames: readonly string[];
 }
 
-/** Solver of a hybrid's training and predictions: mechanistic models are often stiff. */
-export const HYBRID_SOLVER = { method: 'bdf' as const, rtol: 1e-6, atol: 1e-9 };
+/**
+ * Solver of a hybrid's training and predictions: mechanistic models are often stiff. bdf's error
+ * test runs at a hundredth of these tolerances (solvers-stiff's calibration), so at rtol 3e-7 and
+ * atol 3e-10, about where it ran before that calibration (a third of rtol 1e-6, atol 1e-9): the
+ * training needs gradients, not more digits, and costs what it did.
+ */
+export const HYBRID_SOLVER = { method: 'bdf' as const, rtol: 3e-5, atol: 3e-8 };
 
 export const HYBRID_DEFAULTS = {
   hidden: [32, 32],

@@ -160,7 +160,7 @@ export class RosenbrockIntegrator implements Integrator {
     const y = this.y;
     const yNew = this.yNew;
     stepper.attempt(t, y, this.fy, dT, hs, W, yNew, err);
-    let errNorm = scaledErrorNorm(err, y, yNew, atol, rtol);
+    let errNorm = scaledErrorNorm(err, y, yNew, atol, rtol) / (stepper.toleranceScale ?? 1);
     if (!Number.isFinite(errNorm) || !isFiniteVector(yNew)) {
       errNorm = Number.POSITIVE_INFINITY;
       this.why = 'NaN or Inf in f';

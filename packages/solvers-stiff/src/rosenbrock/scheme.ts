@@ -10,6 +10,11 @@ export interface RosenbrockStepper {
   readonly name: string;
   /** Order q of the local error estimate (the controller uses exponents ∝ 1/(q+1)). */
   readonly errorOrder: number;
+  /**
+   * The local error test runs at this fraction of the user's rtol and atol (the method's tolerance
+   * calibration, so that the achieved accuracy follows rtol; default 1).
+   */
+  readonly toleranceScale?: number;
   /** Diagonal coefficient γ of the method. */
   readonly gamma: number;
   /** Continuous extension of the last accepted step, valid after `accept`. */
