@@ -5,29 +5,21 @@
  * the output times are computed here: radau5 at rtol = 1e-13 with atol a millionth of the scoring
  * one, cross-checked against rodas5 at the same tolerances (the "ref digits" column: the mescd of
  * one reference against the other, which bounds what can be measured), and the final-time value
- * against the published reference. Output times: five evenly spaced and five log-spaced
- * (from t1·1e-6) over each problem's span, plus t1.
+ * against the published reference. Output times (`intermediateTimes`): five evenly spaced, the
+ * last being t1, and five log-spaced from t1·1e-6.
  *
  *   npx tsx --conditions=source packages/solvers-stiff/bench/testset-intermediate.ts
  */
-import { mescd, solve, testProblems } from '../src/index';
+import { intermediateTimes, mescd, solve, testProblems } from '../src/index';
 
 const RTOL = 1e-7;
 const methods = ['radau5', 'bdf', 'rodas5'] as const;
-
-function outputTimes(t0: number, t1: number): number[] {
-  const ts = new Set<number>();
-  for (let k = 1; k <= 5; k++) ts.add(t0 + ((t1 - t0) * k) / 5);
-  for (let k = 0; k < 5; k++) ts.add(t0 + (t1 - t0) * 10 ** (-6 + (6 * k) / 5));
-  ts.add(t1);
-  return [...ts].sort((a, b) => a - b);
-}
 
 const rows: string[] = [];
 for (const tp of Object.values(testProblems)) {
   const [t0, t1] = tp.problem.tspan as [number, number];
   const atol = tp.atol ?? RTOL;
-  const times = outputTimes(t0, t1);
+  const times = intermediateTimes(t0, t1);
   const refOptions = { rtol: 1e-13, atol: atol * 1e-6, saveAt: times, maxSteps: 10_000_000 };
   const ref = solve(tp.problem, { ...refOptions, method: 'radau5' });
   const check = solve(tp.problem, { ...refOptions, method: 'rodas5' });

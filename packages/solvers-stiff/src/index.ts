@@ -17,6 +17,7 @@ export {
   blockRober,
   e5,
   hires,
+  intermediateTimes,
   massAction,
   mescd,
   orego,

@@ -13,26 +13,19 @@
  */
 import type { StiffMethodName } from '@kinetica/ode-core';
 import { describe, expect, it } from 'vitest';
-import { mescd, solve, testProblems } from '../src/index';
+import { intermediateTimes, mescd, solve, testProblems } from '../src/index';
 
 const RTOL = 1e-7;
 const METHODS: StiffMethodName[] = ['radau5', 'bdf', 'rodas5'];
-
-/** Five evenly spaced times, five log-spaced from t1·1e-6, and t1 (the acceptance bench's grid). */
-function outputTimes(t0: number, t1: number): number[] {
-  const ts = new Set<number>();
-  for (let k = 1; k <= 5; k++) ts.add(t0 + ((t1 - t0) * k) / 5);
-  for (let k = 0; k < 5; k++) ts.add(t0 + (t1 - t0) * 10 ** (-6 + (6 * k) / 5));
-  ts.add(t1);
-  return [...ts].sort((a, b) => a - b);
-}
 
 describe('digits at intermediate output times, stiff test set at rtol 1e-7', () => {
   for (const tp of Object.values(testProblems)) {
     it(`${tp.name}: radau5, bdf and rodas5 reach ≥ 6 digits at every output time`, () => {
       const [t0, t1] = tp.problem.tspan as [number, number];
       const atol = tp.atol ?? RTOL;
-      const times = outputTimes(t0, t1);
+      const times = intermediateTimes(t0, t1);
+      expect(times).toHaveLength(10);
+      expect(times.at(-1)).toBe(t1);
       const refOptions = { rtol: 1e-13, atol: atol * 1e-6, saveAt: times, maxSteps: 10_000_000 };
       const ref = solve(tp.problem, { ...refOptions, method: 'radau5' });
       const check = solve(tp.problem, { ...refOptions, method: 'rodas5' });

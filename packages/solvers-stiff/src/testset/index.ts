@@ -8,7 +8,7 @@ import { vdpol } from './vdpol';
 
 export { blockRober } from './block-rober';
 export { type MassActionReaction, massAction } from './mass-action';
-export { mescd, scd } from './score';
+export { intermediateTimes, mescd, scd } from './score';
 export type { TestProblem } from './types';
 export { vdpolUnscaled } from './vdpol-unscaled';
 export { e5, hires, orego, pollu, rober, vdpol };

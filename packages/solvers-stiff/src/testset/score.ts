@@ -33,6 +33,19 @@ export function scd(y: ArrayLike<number>, ref: ArrayLike<number>, absolute: read
   return Number.isNaN(worst) ? Number.NEGATIVE_INFINITY : -Math.log10(worst);
 }
 
+/**
+ * Output times for scoring a solve between its end points: `even` evenly spaced times over
+ * (t0, t1], five log-spaced ones from t0 + (t1 − t0)·1e-6, and t1, sorted and distinct (with the
+ * default five evenly spaced: ten times, the grid of issue 18's accuracy check).
+ */
+export function intermediateTimes(t0: number, t1: number, even = 5): number[] {
+  const ts = new Set<number>();
+  for (let k = 1; k <= even; k++) ts.add(t0 + ((t1 - t0) * k) / even);
+  for (let k = 0; k < 5; k++) ts.add(t0 + (t1 - t0) * 10 ** (-6 + (6 * k) / 5));
+  ts.add(t1);
+  return [...ts].sort((a, b) => a - b);
+}
+
 function checkLengths(y: ArrayLike<number>, ref: ArrayLike<number>, where: string): void {
   if (y.length !== ref.length) {
     throw new RangeError(`${where}: solution has length ${y.length} but the reference has ${ref.length}`);
