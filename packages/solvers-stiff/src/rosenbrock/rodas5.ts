@@ -11,32 +11,20 @@ export function rodas5Stepper(n: number, f: RhsFunction): RosenbrockStepper {
   const k = Array.from({ length: STAGES }, () => new Float64Array(n));
   const u = new Float64Array(n);
   // Dense output data: y0, y1 and the three H-combinations of the accepted step.
-  const interpolant = new StepPolynomial(
-    5,
-    n,
-    (data, th, out, off) => {
-      const th1 = 1 - th;
-      for (let i = 0; i < n; i++) {
-        out[off + i] =
-          th1 * data[i]! +
-          th * (data[n + i]! + th1 * (data[2 * n + i]! + th * (data[3 * n + i]! + th * data[4 * n + i]!)));
+  const interpolant = new StepPolynomial(5, n, (data, theta, m, out, off) => {
+    for (let i = 0; i < n; i++) {
+      const d0 = data[i]!;
+      const d1 = data[n + i]!;
+      const d2 = data[2 * n + i]!;
+      const d3 = data[3 * n + i]!;
+      const d4 = data[4 * n + i]!;
+      for (let j = 0, o = off + i; j < m; j++, o += n) {
+        const th = theta[j]!;
+        const th1 = 1 - th;
+        out[o] = th1 * d0 + th * (d1 + th1 * (d2 + th * (d3 + th * d4)));
       }
-    },
-    (data, theta, m, out, off) => {
-      for (let i = 0; i < n; i++) {
-        const d0 = data[i]!;
-        const d1 = data[n + i]!;
-        const d2 = data[2 * n + i]!;
-        const d3 = data[3 * n + i]!;
-        const d4 = data[4 * n + i]!;
-        for (let j = 0, o = off + i; j < m; j++, o += n) {
-          const th = theta[j]!;
-          const th1 = 1 - th;
-          out[o] = th1 * d0 + th * (d1 + th1 * (d2 + th * (d3 + th * d4)));
-        }
-      }
-    },
-  );
+    }
+  });
   const dense = interpolant.data;
   const denseRows = [2, 3, 4].map((r) => dense.subarray(r * n, (r + 1) * n));
 

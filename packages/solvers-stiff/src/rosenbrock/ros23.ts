@@ -19,23 +19,14 @@ export function ros23Stepper(n: number, f: RhsFunction): RosenbrockStepper {
   const f2 = new Float64Array(n);
   const u = new Float64Array(n);
   // Dense output data: y0, h·k1, h·k2 of the accepted step.
-  const interpolant = new StepPolynomial(
-    3,
-    n,
-    (data, s, out, off) => {
+  const interpolant = new StepPolynomial(3, n, (data, theta, m, out, off) => {
+    for (let j = 0, o = off; j < m; j++, o += n) {
+      const s = theta[j]!;
       const a = (s * (1 - s)) / (1 - 2 * D);
       const b = (s * (s - 2 * D)) / (1 - 2 * D);
-      for (let i = 0; i < n; i++) out[off + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
-    },
-    (data, theta, m, out, off) => {
-      for (let j = 0, o = off; j < m; j++, o += n) {
-        const s = theta[j]!;
-        const a = (s * (1 - s)) / (1 - 2 * D);
-        const b = (s * (s - 2 * D)) / (1 - 2 * D);
-        for (let i = 0; i < n; i++) out[o + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
-      }
-    },
-  );
+      for (let i = 0; i < n; i++) out[o + i] = data[i]! + a * data[n + i]! + b * data[2 * n + i]!;
+    }
+  });
   const dense = interpolant.data;
 
   return {
