@@ -47,7 +47,7 @@ import { fileURLToPath } from 'node:url';
 import type { ODEProblem, Solution, StiffMethodName } from '@kinetica/ode-core';
 import { solve } from '../src/index';
 import { e5, hires, mescd, orego, pollu, rober, scd, vdpolUnscaled } from '../src/testset/index';
-import { machineLine, markdownTable, outputGrid } from './timing';
+import { machineLine, markdownTable, outputGrid, warmUp } from './timing';
 
 /** The shape of a diff-grok example problem (dist/examples/*.js). */
 interface DgProblem {
@@ -150,7 +150,7 @@ interface Measured<T> {
   bestMs: number;
 }
 
-/** One warm-up run, then `RUNS` timed runs (median); stops after the warm-up when it fails or is slow. */
+/** A first run, warm-up runs, then `RUNS` timed runs (median, best); stops after the first run when it fails or is slow. */
 function measure<T>(run: () => T, failure: (r: T) => string | undefined): Measured<T> {
   // With --expose-gc every measurement starts from a collected heap, whichever library ran
   // before: output grids are large (ROBER: 12.8 MB a solve), and garbage left by one
@@ -183,18 +183,10 @@ function measure<T>(run: () => T, failure: (r: T) => string | undefined): Measur
       bestMs: coldMs,
     };
   }
-  // V8 tiers a function up over many calls (interpreter, Sparkplug, Maglev, TurboFan, then
-  // re-optimisations): radau5 on VDPOL (3 ms a solve) takes 15–20 solves, about 250 ms, to settle,
-  // and a single warm-up left the first method measured of each library at 2–4× its settled time.
-  // Both libraries therefore run untimed until WARM_MS of running (at most WARM_RUNS runs).
-  let warmRuns = 1;
-  let warmMs = coldMs;
-  while (warmRuns < WARM_RUNS && warmMs < WARM_MS) {
-    t0 = performance.now();
-    run();
-    warmMs += performance.now() - t0;
-    warmRuns++;
-  }
+  // radau5 on VDPOL (3 ms a solve) takes 15–20 solves, about 250 ms, to settle, and a single
+  // warm-up left the first method measured of each library at 2–4× its settled time: both
+  // libraries run untimed until WARM_MS of running (at most WARM_RUNS runs).
+  warmUp(run, coldMs, WARM_MS, WARM_RUNS);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     t0 = performance.now();

@@ -22,12 +22,7 @@ export function timeRuns<T>(
   let t0 = performance.now();
   const result = run();
   const coldMs = performance.now() - t0;
-  let warm = coldMs;
-  for (let i = 1; i < 200 && warm < warmMs; i++) {
-    t0 = performance.now();
-    run();
-    warm += performance.now() - t0;
-  }
+  warmUp(run, coldMs, warmMs);
   const times: number[] = [];
   let spent = 0;
   const runs = coldMs > budgetMs ? 1 : maxRuns;
@@ -40,6 +35,20 @@ export function timeRuns<T>(
   }
   times.sort((a, b) => a - b);
   return { result, medianMs: times[Math.floor(times.length / 2)]!, coldMs };
+}
+
+/**
+ * Untimed runs after a first one that took `firstMs`, until `warmMs` of running time in all (at
+ * most `maxRuns` runs, the first included): V8 tiers a function up over many calls (interpreter,
+ * Sparkplug, Maglev, TurboFan, then re-optimisations).
+ */
+export function warmUp(run: () => unknown, firstMs: number, warmMs: number, maxRuns = 200): void {
+  let spent = firstMs;
+  for (let i = 1; i < maxRuns && spent < warmMs; i++) {
+    const t0 = performance.now();
+    run();
+    spent += performance.now() - t0;
+  }
 }
 
 /** A markdown table from a header and rows of cells. */
