@@ -277,16 +277,18 @@ export class PositivityGuard implements StepRecorder {
     }
     if (found < 0) return -1;
     const z = this.zWork;
+    z.set(this.yGood);
+    for (let k = 0; k < watched.length; k++) {
+      const j = watched[k]!;
+      if (z[j]! < 0 && z[j]! >= -atol[j]!) z[j] = 0;
+    }
     for (let k = 0; k < watched.length; k++) {
       const i = watched[k]!;
       if (this.dipped[i] !== 1 || !(y[i]! < -atol[i]!)) continue;
-      z.set(this.yGood);
-      for (let m = 0; m < watched.length; m++) {
-        const j = watched[m]!;
-        if (z[j]! < 0 && z[j]! >= -atol[j]!) z[j] = 0;
-      }
+      const zi = z[i]!;
       z[i] = 0;
       this.prep.f(this.tGood, z, this.fWork);
+      z[i] = zi;
       if (!(this.fWork[i]! >= 0)) return -1;
     }
     return found;
