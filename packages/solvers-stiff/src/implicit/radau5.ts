@@ -525,8 +525,8 @@ function rms(v: Float64Array, scal: Float64Array, n: number): number {
 /**
  * Hairer's CONTR5, the collocation polynomial at s = (t − x_new)/h_old ∈ [−1, 0], at s = theta[j],
  * j < m, into rows off, off + n, … of out (`StepPolynomial.atThetas`), component by component.
- * A module function (n from the data's length):
- * as a closure inside `radau5` it ran at 12 ns a row against 9 (ROBER's 400,001 rows).
+ * A module function (n from the data's length): as a closure inside `radau5` it ran at 12 ns a
+ * row against 9 (ROBER's 400,001 rows).
  */
 function evalContThetas(
   cont: Float64Array,
