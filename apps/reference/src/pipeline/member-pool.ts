@@ -83,36 +83,52 @@ export async function openMemberPool(threads: number, file = memberWorkerFile())
   );
   const trainMember = async ({ seed, options, signal }: EnsembleMemberTask) => {
     if (broken) throw broken;
+    signal.throwIfAborted();
     const progress = options.onProgress;
     const channel = progress ? new MessageChannel() : undefined;
     let finished = false;
     channel?.port1.on('message', (p: TrainProgress) => {
       if (!finished) progress!(p);
     });
+    // Cancelling is cooperative (the member stops at its next epoch; the thread lives on), not
+    // piscina's `signal`, which terminates the thread: when the abort came as the thread was
+    // posting its result, piscina reported that result as "Unexpected message from Worker" on
+    // the pool's 'error' event, which failed every member still training (member-pool.e2e.test.ts).
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
     let fail: ((err: Error) => void) | undefined;
+    let onAbort: (() => void) | undefined;
     try {
       const outcome = await new Promise<MemberOutcome>((resolve, reject) => {
         fail = reject;
         waiting.add(reject);
-        const job: MemberJob = { options: dataOptions(options), ...(channel ? { port: channel.port2 } : {}) };
-        pool
-          .run(job, { signal, ...(channel ? { transferList: [channel.port2] } : {}) })
-          .then(resolve, (err) => {
-            if (signal.aborted) reject(err);
-            else
-              breakDown(
-                new MemberThreadError(
-                  `the worker thread training the member of seed ${seed} stopped: ${oneLine(err instanceof Error ? err.message : String(err))}`,
-                ),
-              );
-          });
+        onAbort = () => {
+          Atomics.store(cancel, 0, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const job: MemberJob = {
+          options: dataOptions(options),
+          cancel,
+          ...(channel ? { port: channel.port2 } : {}),
+        };
+        pool.run(job, channel ? { transferList: [channel.port2] } : {}).then(resolve, (err) => {
+          if (signal.aborted) return;
+          breakDown(
+            new MemberThreadError(
+              `the worker thread training the member of seed ${seed} stopped: ${oneLine(err instanceof Error ? err.message : String(err))}`,
+            ),
+          );
+        });
       });
       used.add(outcome.threadId);
       if (outcome.status === 'failed') throw memberError(outcome.error);
+      // A cancelled member's outcome only comes after its abort has rejected.
+      if (outcome.status === 'cancelled') throw signal.reason;
       return outcome.result;
     } finally {
       finished = true;
       if (fail) waiting.delete(fail);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
       channel?.port1.close();
     }
   };
