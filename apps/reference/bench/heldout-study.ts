@@ -114,6 +114,12 @@ const CONFIGS: Record<string, Config> = {
   // Fifth round: training length (early stopping as regularisation), around srksat3.
   srksat3e50: saturating(3, { epochs: 50 }),
   srksat3e100: saturating(3, { epochs: 100 }),
+  // Sixth round: how the defaults (srksat3e100) are fitted. Multiple shooting (five segments of
+  // the 200-point grid: a long horizon's local minima), small initial weights (g_θ starts near
+  // constant, so the mechanistic factors carry the first fit), an L-BFGS refinement after Adam.
+  srkshoot: saturating(3, { epochs: 100, shooting: { segmentLength: 40 } }),
+  srkw01: saturating(3, { epochs: 100, weightStd: 0.01 }),
+  srklbfgs: saturating(3, { epochs: 100, refine: { iterations: 50 } }),
   srkcos: {
     kinetic: { elasticity: 'learned', michaelisMenten: true },
     hidden: [32, 32],
