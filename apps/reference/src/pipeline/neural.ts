@@ -78,6 +78,11 @@ export interface NeuralFitOptions {
   clampControls?: boolean;
   /** Initial weights ~ N(0, weightStd²) instead of Glorot. */
   weightStd?: number;
+  /**
+   * Time as an input of the network (t scaled to the training span): effects shared by every
+   * strain at the same hour (growth phase, medium) that the states and controls do not carry.
+   */
+  timeInput?: boolean;
   /** Multiple shooting: segments of this many grid intervals, tied by a continuity penalty. */
   shooting?: { segmentLength: number; continuityWeight?: number };
   /**
@@ -365,6 +370,7 @@ function prepareNeuralFit(
     ...(options.schedule ? { schedule: options.schedule } : {}),
     ...(options.nonnegative ? { nonnegative: options.nonnegative } : {}),
     ...(options.weightStd !== undefined ? { weightStd: options.weightStd } : {}),
+    ...(options.timeInput ? { timeInput: true } : {}),
     ...(options.shooting ? { shooting: options.shooting } : {}),
     ...(options.stoichiometry ? { stoichiometry: options.stoichiometry } : {}),
     ...(options.refine ? { refine: options.refine } : {}),
