@@ -193,3 +193,19 @@ export function bandCoverage(
   });
   return { level, coverage: points > 0 ? inside / points : Number.NaN, points };
 }
+
+/**
+ * How well a model reproduces one of its own training groups (in-sample): the neural ODE's and
+ * the strongest baseline's overall nRMSE from the group's initial state and controls. A model that
+ * misses its training data by as much as it misses a held-out group is underfitting.
+ */
+export interface TrainingFit {
+  group: string;
+  status: 'success' | 'failed';
+  /** Why the neural ODE's prediction failed. */
+  message?: string;
+  nrmse: Record<string, number>;
+  overallNrmse: number;
+  /** The strongest baseline on this group (null: every baseline failed). */
+  baseline: { name: string; overallNrmse: number } | null;
+}

@@ -15,7 +15,7 @@ import {
 import { pooledStd, scorePrediction } from '../src/protocol';
 import { renderFigure } from '../src/plot/charts';
 import { nodeDocument } from '../src/plot/node-document';
-import { heldOutBlocks, predictionsCsv } from '../src/report/heldout';
+import { heldOutBlocks, predictionsCsv, trainingFitBlocks } from '../src/report/heldout';
 import { smallTable } from './cli-helpers';
 
 /** The held-out protocol on cli-helpers' small table (G1, G2 trained, G3 held out), without training anything. */
@@ -215,5 +215,53 @@ describe('evaluateHeldOut with the baseline panel', () => {
     expect(lines[0]).toBe('group,time,state,observed,predicted,baseline,lower,upper');
     const bRow = lines.find((l) => l.startsWith('G3,0,B,'))!.split(',');
     expect(bRow.slice(6).map(Number)).toEqual([-100, 100]);
+  });
+
+  it('scores every training group in-sample as a held-out group, and a failed prediction there is a status', () => {
+    const { spec, grid, trainScale } = setup();
+    const dataset = spec.dataset;
+    const g1 = dataset.groups.find((x) => x.name === 'G1')!;
+    const g1x0 = groupOnGrid(dataset, g1, spec.states, spec.controls, grid).states[0]![0]!;
+    const run = evaluateHeldOut(spec, fakeFit(), grid, trainScale);
+    expect(run.training!.map((f) => f.group)).toEqual(['G1', 'G2']);
+    for (const f of run.training!) {
+      const g = dataset.groups.find((x) => x.name === f.group)!;
+      const traj = groupOnGrid(dataset, g, spec.states, spec.controls, grid);
+      const x0 = traj.states.map((s) => s[0]!);
+      const expected = scorePrediction(
+        measuredStates(dataset, g, spec.states),
+        grid,
+        fakeFit().predict(x0, traj.controls, grid),
+        trainScale,
+      );
+      expect(f.status).toBe('success');
+      expect(f.overallNrmse).toBeCloseTo(expected.overallNrmse, 12);
+      expect(f.overallNrmse).toBeGreaterThan(0.01);
+      expect(DEFAULT_BASELINES.map((b) => b.name)).toContain(f.baseline!.name);
+      expect(Number.isFinite(f.baseline!.overallNrmse)).toBe(true);
+    }
+    const json = JSON.parse(metricsJson(run));
+    expect(json.training.G2.overallNrmse).toBe(run.training![1]!.overallNrmse);
+    expect(json.training.G1.baseline).toEqual(run.training![0]!.baseline);
+    const table = trainingFitBlocks(run.training!)[1]!;
+    expect(table.kind === 'table' && table.markdown).toContain(
+      `| G1 | ${run.training![0]!.overallNrmse.toPrecision(4)} |`,
+    );
+
+    // A prediction that fails on G1 only: G1 failed with the message, G2 and the held-out G3 as before.
+    const failing: NeuralOdeFit = {
+      ...fakeFit(),
+      predict: (x0, controls, g) => {
+        if (x0[0] === g1x0) throw new Error('diverged at t=3');
+        return fakeFit().predict(x0, controls, g);
+      },
+    };
+    const again = evaluateHeldOut(spec, failing, grid, trainScale);
+    expect(again.training![0]).toMatchObject({ group: 'G1', status: 'failed' });
+    expect(again.training![0]!.message).toContain('diverged at t=3');
+    expect(again.training![0]!.baseline).toEqual(run.training![0]!.baseline);
+    expect(again.training![1]).toEqual(run.training![1]);
+    expect(again.results[0]!.scores.overallNrmse).toBe(run.results[0]!.scores.overallNrmse);
+    expect(JSON.parse(metricsJson(again)).training.G1.overallNrmse).toBeNull();
   });
 });

@@ -128,7 +128,7 @@ export const demoCommand: Command = {
           text: `Training took ${run.timing.trainSeconds.toFixed(1)} s; inference ${run.timing.inferenceMsPerTrajectory.toFixed(2)} ms per trajectory (baseline ${run.timing.baselineInferenceMsPerTrajectory.toFixed(2)} ms).`,
         },
       ];
-      blocks.push(...runBlocks(run.results, run.fit.lossHistory, 'hour'));
+      blocks.push(...runBlocks(run.results, run.fit.lossHistory, 'hour', [], run.training));
       writeReport(stage, 'Kinetica demo: predicting unseen limonene strains', blocks);
     });
     const summary = Object.fromEntries(

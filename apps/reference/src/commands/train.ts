@@ -167,7 +167,7 @@ export const trainCommand: Command = {
               .join(', ')}; trained on ${sel.train.join(', ')}; held out ${sel.test.join(', ')}.`,
           },
         ];
-        blocks.push(...runBlocks(run.results, run.fit.lossHistory, sel.time, dataset.features));
+        blocks.push(...runBlocks(run.results, run.fit.lossHistory, sel.time, dataset.features, run.training));
         writeReport(stage, 'Kinetica: held-out strain prediction', blocks);
       },
       inputs,

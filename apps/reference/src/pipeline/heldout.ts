@@ -15,6 +15,7 @@ import {
   type MeasuredState,
   pooledStd,
   type StateScores,
+  type TrainingFit,
   scorePrediction,
 } from '../protocol';
 import {
@@ -89,6 +90,8 @@ export interface HeldOutSpec {
 
 export interface HeldOutRun {
   grid: Float64Array;
+  /** In-sample fit per training group (each group scored like a held-out one). */
+  training?: TrainingFit[];
   /** Threads that trained the neural ODE (1: this one); not written to any file. */
   threads?: number;
   fit: NeuralOdeFit;
@@ -442,9 +445,48 @@ export function evaluateHeldOut(
       ...compareWithPanel(scores, baselines, names, grid.length),
     });
   }
+  // In-sample: every training group predicted and scored as a held-out group would be (no band,
+  // no timing).
+  const trainingFit = spec.train.map((name): TrainingFit => {
+    const g = groupByName(dataset, name);
+    const traj = groupOnGrid(dataset, g, states, controls, grid, true);
+    const scored = states.map((_, j) => j).filter((j) => !Number.isNaN(traj.states[j]![0]!));
+    const x0 = traj.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!));
+    const names = pick(states, scored);
+    const score = (curves: Float64Array[]) =>
+      scorePrediction(measuredStates(dataset, g, names), grid, curves, pick(trainScale, scored));
+    const baseline = strongestBaseline(
+      panelFor(scored).map((b) => runBaseline(b, pick(x0, scored), grid, traj.controls, score, false)),
+    );
+    const base = baseline ? { name: baseline.name, overallNrmse: baseline.scores.overallNrmse } : null;
+    try {
+      // The median a held-out group's prediction is (with a band), or the prediction.
+      const curves = fit.predictBand
+        ? fit.predictBand(x0, traj.controls, grid).median
+        : fit.predict(x0, traj.controls, grid);
+      const scores = score(pick(curves, scored));
+      return {
+        group: name,
+        status: 'success',
+        nrmse: scores.nrmse,
+        overallNrmse: scores.overallNrmse,
+        baseline: base,
+      };
+    } catch (err) {
+      return {
+        group: name,
+        status: 'failed',
+        message: `neural ODE prediction failed: ${messageOf(err)}`,
+        nrmse: {},
+        overallNrmse: Number.NaN,
+        baseline: base,
+      };
+    }
+  });
   const nTest = Math.max(1, spec.test.length);
   return {
     grid,
+    training: trainingFit,
     fit,
     results,
     trainScale,
@@ -463,6 +505,7 @@ function runBaseline(
   grid: Float64Array,
   controls: Float64Array[],
   score: (curves: Float64Array[]) => StateScores,
+  timed = true,
 ): BaselineOutcome {
   if (!('model' in b)) return { name: b.name, status: 'failed', message: b.message };
   const { model } = b;
@@ -478,7 +521,7 @@ function runBaseline(
       status: 'success',
       predicted: p.states,
       scores,
-      inferenceMs: medianMs(() => predictBaseline(model, x0, grid, controls)),
+      inferenceMs: timed ? medianMs(() => predictBaseline(model, x0, grid, controls)) : Number.NaN,
       ...(selections.every((x) => x !== undefined)
         ? { selected: Object.fromEntries(Object.keys(scores.rmse).map((s, j) => [s, selections[j]!])) }
         : {}),
@@ -628,5 +671,8 @@ export function metricsJson(run: HeldOutRun): string {
       band: r.coverage,
     };
   }
-  return `${JSON.stringify({ ...(run.fit.model ? { model: run.fit.model } : {}), test, timing: run.timing }, null, 2)}\n`;
+  const training = run.training && {
+    training: Object.fromEntries(run.training.map(({ group, ...fit }) => [group, fit])),
+  };
+  return `${JSON.stringify({ ...(run.fit.model ? { model: run.fit.model } : {}), test, ...training, timing: run.timing }, null, 2)}\n`;
 }

@@ -7,6 +7,7 @@ import type {
   MetricPanel,
   PerStateMaximum,
   StateScores,
+  TrainingFit,
 } from '../protocol';
 import { lossFigure, type StateTrajectory, type TrajectoriesData, trajectoriesFigure } from '../plot/panels';
 import type { Block } from './document';
@@ -171,22 +172,51 @@ export function trajectoryData(
 }
 
 /**
- * The report of a held-out run: each test group's blocks, then the training loss figure.
- * `columns`: the state columns as read (their units label the y axes).
+ * The report of a held-out run: each test group's blocks, the in-sample fit to the training
+ * groups, then the training loss figure. `columns`: the state columns as read (their units label
+ * the y axes).
  */
 export function runBlocks(
   results: HeldOutResult[],
   lossHistory: ArrayLike<number>,
   time: string,
   columns: StateColumn[] = [],
+  training: TrainingFit[] = [],
 ): Block[] {
   return [
     ...results.flatMap((r) => heldOutBlocks(r, time, columns)),
+    ...trainingFitBlocks(training),
     {
       kind: 'figure',
       file: 'training-loss',
       figure: lossFigure({ training: lossHistory }),
       caption: 'Training loss per epoch',
+    },
+  ];
+}
+
+/** The in-sample table: each training group predicted from its own initial state and controls. */
+export function trainingFitBlocks(training: TrainingFit[]): Block[] {
+  if (training.length === 0) return [];
+  return [
+    {
+      kind: 'text',
+      text:
+        'Fit to the training groups (in-sample: each predicted from its initial state and controls, scored as a held-out group). ' +
+        'A model that misses its own training data by as much as a held-out group is underfitting.',
+    },
+    {
+      kind: 'table',
+      markdown: table(
+        ['training group', 'neural ODE overall nRMSE', 'strongest baseline', 'its overall nRMSE'],
+        ['---', '---:', '---', '---:'],
+        training.map((f) => [
+          f.group,
+          f.status === 'success' ? fmt(f.overallNrmse) : `failed (${f.message ?? ''})`,
+          f.baseline?.name ?? 'every baseline failed',
+          fmt(f.baseline?.overallNrmse),
+        ]),
+      ),
     },
   ];
 }
