@@ -395,16 +395,25 @@ export function evaluateHeldOut(
     return panel;
   };
   const pick = <T>(v: readonly T[], scored: number[]) => scored.map((j) => v[j]!);
-  const results: HeldOutResult[] = [];
-  let nodeMs = 0;
-  for (const name of spec.test) {
+  /** A group on the grid, the states it measures, its initial state, and its scoring. */
+  const prepare = (name: string) => {
     const g = groupByName(dataset, name);
     const traj = groupOnGrid(dataset, g, states, controls, grid, true);
     const scored = states.map((_, j) => j).filter((j) => !Number.isNaN(traj.states[j]![0]!));
+    // A state the group never measured (another pathway's product) starts at zero.
+    const x0 = traj.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!));
+    const names = pick(states, scored);
+    const measured = measuredStates(dataset, g, names);
+    const scale = pick(trainScale, scored);
+    const score = (curves: Float64Array[]) => scorePrediction(measured, grid, curves, scale);
+    return { traj, scored, x0, names, measured, score };
+  };
+  const results: HeldOutResult[] = [];
+  let nodeMs = 0;
+  for (const name of spec.test) {
+    const { traj, scored, x0, names, measured, score } = prepare(name);
     if (scored.length === 0)
       throw new InputError(`test group '${name}' measures none of the states`, dataset.file);
-    // A state the test group never measured (another pathway's product) starts at zero.
-    const x0 = traj.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!));
     const predictNode = () =>
       fit.predictBand ? fit.predictBand(x0, traj.controls, grid) : fit.predict(x0, traj.controls, grid);
     let node: ReturnType<typeof predictNode>;
@@ -417,10 +426,6 @@ export function evaluateHeldOut(
       );
     }
     nodeMs += medianMs(predictNode);
-    const names = pick(states, scored);
-    const measured = measuredStates(dataset, g, names);
-    const scale = pick(trainScale, scored);
-    const score = (curves: Float64Array[]) => scorePrediction(measured, grid, curves, scale);
     const baselines = panelFor(scored).map((b) =>
       runBaseline(b, pick(x0, scored), grid, traj.controls, score),
     );
@@ -448,13 +453,7 @@ export function evaluateHeldOut(
   // In-sample: every training group predicted and scored as a held-out group would be (no band,
   // no timing).
   const trainingFit = spec.train.map((name): TrainingFit => {
-    const g = groupByName(dataset, name);
-    const traj = groupOnGrid(dataset, g, states, controls, grid, true);
-    const scored = states.map((_, j) => j).filter((j) => !Number.isNaN(traj.states[j]![0]!));
-    const x0 = traj.states.map((s) => (Number.isNaN(s[0]!) ? 0 : s[0]!));
-    const names = pick(states, scored);
-    const score = (curves: Float64Array[]) =>
-      scorePrediction(measuredStates(dataset, g, names), grid, curves, pick(trainScale, scored));
+    const { traj, scored, x0, score } = prepare(name);
     const baseline = strongestBaseline(
       panelFor(scored).map((b) => runBaseline(b, pick(x0, scored), grid, traj.controls, score, false)),
     );
