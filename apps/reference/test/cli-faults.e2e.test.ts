@@ -165,8 +165,12 @@ describe('a finished --out folder holds exactly one run', () => {
 describe('signals and killed runs leave no staging behind', () => {
   it('SIGTERM during the final write: no .partial- folder, the folder complete or untouched', async () => {
     const out = join(dir, 'signalled');
+    // The staging folder appears about this long before the commit ends: the signal must land
+    // within it, however slowly this process gets to see the folder on a loaded machine (with 4 s,
+    // one of three copies run at once on two cores saw the child exit 0: most likely signalled
+    // after the commit).
     const child = spawn(process.execPath, [cliPath, ...train(out)], {
-      env: { ...process.env, KINETICA_TEST_COMMIT_DELAY_MS: '4000' },
+      env: { ...process.env, KINETICA_TEST_COMMIT_DELAY_MS: '10000' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
