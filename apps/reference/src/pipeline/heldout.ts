@@ -459,11 +459,8 @@ export function evaluateHeldOut(
     );
     const base = baseline ? { name: baseline.name, overallNrmse: baseline.scores.overallNrmse } : null;
     try {
-      // The median a held-out group's prediction is (with a band), or the prediction.
-      const curves = fit.predictBand
-        ? fit.predictBand(x0, traj.controls, grid).median
-        : fit.predict(x0, traj.controls, grid);
-      const scores = score(pick(curves, scored));
+      // `predict` is the median a held-out group's band comes with, without computing the band.
+      const scores = score(pick(fit.predict(x0, traj.controls, grid), scored));
       return {
         group: name,
         status: 'success',
