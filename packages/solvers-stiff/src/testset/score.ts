@@ -36,7 +36,8 @@ export function scd(y: ArrayLike<number>, ref: ArrayLike<number>, absolute: read
 /**
  * Output times for scoring a solve between its end points: `even` evenly spaced times over
  * (t0, t1], five log-spaced ones from t0 + (t1 − t0)·1e-6, and t1, sorted and distinct (with the
- * default five evenly spaced: ten times, the grid of issue 18's accuracy check).
+ * default five evenly spaced: ten times, the grid of bench/testset-intermediate.ts and
+ * test/intermediate-digits.test.ts).
  */
 export function intermediateTimes(t0: number, t1: number, even = 5): number[] {
   const ts = new Set<number>();
