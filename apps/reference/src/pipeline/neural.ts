@@ -195,7 +195,7 @@ export const NEURAL_METHODS: readonly SolverMethod[] = [
 export const NETWORK_DEFAULTS = {
   hidden: [32, 32],
   /** Adam epochs of the network (the MLP keeps `NEURAL_DEFAULTS.epochs`); --epochs overrides both. */
-  epochs: 100,
+  epochs: 1000,
   elasticity: 'learned' as const,
   elasticityInit: 0.75,
   /** Enzyme factors saturate at 1 + κ times their typical level's, κ learned from 3. */
